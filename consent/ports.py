@@ -1,0 +1,190 @@
+"""Ports: what the consent core needs from the outside world, as Protocols.
+
+Storage implements the unit of work and its repositories; webhooks implements
+the SMS gateway; bot implements the notifier. Tests use the real storage on
+SQLite/PostgreSQL and fake Twilio/Slack servers behind the real adapters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from consent.model import ConsentEvent, Contact, EventDraft, NumberState, Project, Source, Status
+from consent.records import InboundSms, Link, Message, OutboundDraft, OutboxItem, OutboxKind
+
+
+class Clock(Protocol):
+    def now(self) -> datetime:
+        """The current time, timezone-aware UTC."""
+        ...
+
+
+class ContactRepo(Protocol):
+    def get(self, contact_id: int) -> Contact | None: ...
+    def find(self, query: str) -> list[Contact]:
+        """Contacts whose name (case-insensitive) or email equals `query`."""
+        ...
+
+    def add(self, name: str, email: str | None, project_id: int | None) -> Contact: ...
+    def set_project(self, contact_id: int, project_id: int | None) -> None: ...
+    def set_email(self, contact_id: int, email: str) -> None: ...
+    def page(
+        self, offset: int, limit: int, status: Status | None, project_id: int | None
+    ) -> list[Contact]: ...
+    def count(self) -> int: ...
+
+
+class NumberRepo(Protocol):
+    def get(self, e164: str, *, lock: bool = False) -> NumberState | None: ...
+    def by_id(self, number_id: int) -> NumberState | None: ...
+    def for_contact(self, contact_id: int) -> list[NumberState]: ...
+    def for_contacts(self, contact_ids: Sequence[int]) -> list[NumberState]: ...
+    def add(self, e164: str, contact_id: int) -> NumberState: ...
+    def set_status(
+        self, number_id: int, status: Status, source: Source, at: datetime, awaiting_start: bool
+    ) -> None: ...
+    def set_awaiting_start(self, number_id: int, awaiting: bool) -> None: ...
+    def counts(self) -> dict[Status, int]: ...
+    def reassign(self, number_id: int, contact_id: int) -> None: ...
+    def export(self) -> Iterator[tuple[NumberState, str]]:
+        """Every number with its contact's name, ordered by number."""
+        ...
+
+    def for_project(self, project_id: int) -> list[NumberState]: ...
+
+
+class Ledger(Protocol):
+    def append(self, draft: EventDraft, at: datetime) -> ConsentEvent:
+        """Chain a new event after the newest one (serialised across processes)."""
+        ...
+
+    def for_contact(self, contact_id: int) -> list[ConsentEvent]: ...
+    def all(self) -> Iterator[ConsentEvent]: ...
+
+
+class LinkRepo(Protocol):
+    def add(
+        self, token_hash: str, contact_id: int, required: bool, expires_at: datetime, by: str
+    ) -> Link: ...
+    def get(self, token_hash: str) -> Link | None: ...
+    def mark_answered(self, link_id: int, at: datetime) -> None: ...
+    def pending_contacts(self, now: datetime) -> set[int]: ...
+
+
+class MessageRepo(Protocol):
+    def add_inbound(self, sms: InboundSms, contact_id: int, at: datetime) -> Message: ...
+    def add_outbound(self, draft: OutboundDraft, at: datetime) -> Message: ...
+    def get(self, message_id: int) -> Message | None: ...
+    def by_sid(self, sid: str) -> Message | None: ...
+    def set_status(
+        self, message_id: int, status: str, *, sid: str | None = None, error: str | None = None
+    ) -> None: ...
+    def for_contact(self, contact_id: int, limit: int) -> list[Message]: ...
+    def latest_for_contacts(self, contact_ids: Sequence[int]) -> dict[int, Message]: ...
+
+
+class ProjectRepo(Protocol):
+    def add(self, name: str, channel_id: str | None) -> Project: ...
+    def by_name(self, name: str) -> Project | None: ...
+    def get(self, project_id: int) -> Project | None: ...
+    def all(self) -> list[Project]: ...
+
+
+class ThreadRepo(Protocol):
+    def get(self, channel: str, contact_id: int) -> str | None: ...
+    def put(self, channel: str, contact_id: int, ts: str) -> None: ...
+    def contact_for(self, channel: str, ts: str) -> int | None: ...
+
+
+class Idempotency(Protocol):
+    def claim(self, key: str, at: datetime) -> bool:
+        """Insert the key or do nothing; True only for the one caller that inserted it."""
+        ...
+
+
+class Outbox(Protocol):
+    def add(
+        self,
+        kind: OutboxKind,
+        payload: Mapping[str, Any],
+        due_at: datetime,
+        message_id: int | None = None,
+    ) -> None: ...
+    def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        """Lease due rows to this caller; concurrent callers never get the same row."""
+        ...
+
+    def done(self, item_id: int) -> None: ...
+    def retry(self, item_id: int, due_at: datetime, error: str) -> None: ...
+    def fail(self, item_id: int, error: str) -> None: ...
+    def pending_count(self) -> int: ...
+
+
+class UnitOfWork(Protocol):
+    """One transaction. Use cases commit once; repositories never commit."""
+
+    contacts: ContactRepo
+    numbers: NumberRepo
+    ledger: Ledger
+    links: LinkRepo
+    messages: MessageRepo
+    projects: ProjectRepo
+    threads: ThreadRepo
+    idempotency: Idempotency
+    outbox: Outbox
+
+    def __enter__(self) -> Self: ...
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self, *, write: bool = True) -> UnitOfWork:
+        """A new unit of work; `write` takes the write lock up front where that matters."""
+        ...
+
+
+@dataclass(frozen=True)
+class SendResult:
+    sid: str
+    status: str
+
+
+class SmsError(Exception):
+    """A gateway failure. `permanent` errors are not retried; `unsubscribed` is Twilio's 21610."""
+
+    def __init__(
+        self, reason: str, *, permanent: bool, unsubscribed: bool = False, code: int | None = None
+    ) -> None:
+        super().__init__(reason)
+        self.reason, self.permanent, self.unsubscribed, self.code = (
+            reason,
+            permanent,
+            unsubscribed,
+            code,
+        )
+
+
+class SmsGateway(Protocol):
+    def send(self, to: str, body: str, message_id: int) -> SendResult:
+        """Hand one text to the carrier; raises SmsError."""
+        ...
+
+
+class NotifyError(Exception):
+    """A notifier failure that is worth retrying."""
+
+
+class Notifier(Protocol):
+    async def post(self, channel: str, thread_ts: str | None, note: Mapping[str, Any]) -> str:
+        """Post one notification (rendered by the adapter); returns the message ts."""
+        ...

@@ -1,0 +1,114 @@
+"""Plain records that cross the storage port (no behaviour, no framework types)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from consent.model import SendKind
+
+
+class Direction(StrEnum):
+    INBOUND = "in"
+    OUTBOUND = "out"
+
+
+class Delivery(StrEnum):
+    """Where an outbound text stands; `refused` and `failed` never leave us / never arrive."""
+
+    QUEUED = "queued"  # in our outbox
+    WAITING = "waiting"  # held for quiet hours
+    REFUSED = "refused"  # the gate said no at the moment of sending
+    ACCEPTED = "accepted"  # handed to Twilio
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    RECEIVED = "received"  # inbound
+
+
+# A later status callback never moves a message back down this ladder.
+DELIVERY_RANK: dict[str, int] = {
+    "queued": 0,
+    "waiting": 0,
+    "accepted": 1,
+    "scheduled": 1,
+    "sending": 2,
+    "sent": 3,
+    "delivered": 5,
+    "read": 6,
+    "undelivered": 5,
+    "failed": 5,
+    "canceled": 5,
+    "partially_delivered": 4,
+    "refused": 9,
+    "received": 9,
+}
+
+
+@dataclass(frozen=True)
+class Link:
+    id: int
+    contact_id: int
+    required: bool
+    created_at: datetime
+    expires_at: datetime
+    created_by: str
+    answered_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    id: int
+    direction: Direction
+    contact_id: int
+    e164: str
+    body: str
+    kind: str  # SendKind for outbound, "inbound" for inbound
+    status: str
+    created_at: datetime
+    author: str | None = None
+    twilio_sid: str | None = None
+    error: str | None = None
+    media: tuple[str, ...] = ()
+    send_after: datetime | None = None
+
+
+@dataclass(frozen=True)
+class OutboundDraft:
+    contact_id: int
+    e164: str
+    body: str
+    kind: SendKind
+    author: str | None
+    send_after: datetime
+
+
+class OutboxKind(StrEnum):
+    SMS = "sms"
+    SLACK = "slack"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    kind: OutboxKind
+    payload: Mapping[str, Any]
+    attempts: int
+    message_id: int | None = None
+
+
+@dataclass(frozen=True)
+class InboundSms:
+    """An inbound text as the consent core sees it, whatever carried it."""
+
+    sid: str
+    from_: str
+    to: str
+    body: str
+    media: tuple[tuple[str, str], ...] = ()  # (url, content type)
+    opt_out_type: str | None = None  # Twilio's OptOutType: STOP, START or HELP
+    extra: Mapping[str, str] = field(default_factory=dict)

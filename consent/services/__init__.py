@@ -1,0 +1,1 @@
+"""Use cases of the consent desk, each owning one transaction."""

@@ -1,0 +1,80 @@
+"""What every use case needs: the unit of work factory, the clock and the desk's settings."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from consent.model import ConsentEvent, EventDraft, NumberState, Source, Status
+from consent.ports import Clock, UnitOfWork, UnitOfWorkFactory
+from consent.records import OutboxKind
+
+
+@dataclass(frozen=True)
+class DeskConfig:
+    business_name: str = "Your Business"
+    business_contact: str | None = None
+    public_url: str = "http://localhost:8000"
+    link_ttl_days: int = 30
+    default_region: str = "US"
+    keywords_by: Literal["twilio", "app"] = "twilio"
+    notify_channel: str | None = None
+    sender: str | None = None  # the number clients text (shown on the thank-you page)
+
+
+class SystemClock:
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Desk:
+    """The consent desk's use cases share this: built once in the composition root."""
+
+    uow: UnitOfWorkFactory
+    clock: Clock
+    config: DeskConfig
+
+
+def notify(uow: UnitOfWork, note: Mapping[str, Any], at: datetime) -> None:
+    """Queue a Slack notification in the same transaction as the change it reports."""
+    uow.outbox.add(OutboxKind.SLACK, dict(note), at)
+
+
+def record_change(
+    uow: UnitOfWork,
+    state: NumberState,
+    status: Status,
+    source: Source,
+    actor: str,
+    evidence: Mapping[str, str],
+    at: datetime,
+    *,
+    awaiting_start: bool = False,
+    contact_name: str = "",
+) -> ConsentEvent:
+    """Set a number's status, chain the event into the ledger and queue its notification."""
+    uow.numbers.set_status(state.id, status, source, at, awaiting_start)
+    event = uow.ledger.append(
+        EventDraft(state.e164, state.contact_id, status, source, actor, evidence), at
+    )
+    notify(
+        uow,
+        {
+            "type": "consent",
+            "contact_id": state.contact_id,
+            "contact": contact_name,
+            "phone": state.e164,
+            "status": str(status),
+            "previous": str(state.status),
+            "source": str(source),
+            "actor": actor,
+            "reason": evidence.get("reason", ""),
+            "awaiting_start": awaiting_start,
+            "seq": event.seq,
+        },
+        at,
+    )
+    return event

@@ -1,0 +1,181 @@
+"""Inbound texts and delivery callbacks: claim once, classify, record, notify."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from consent import messages
+from consent.keywords import Intent, classify, normalize
+from consent.model import NumberState, SendKind, Source, Status
+from consent.phones import display_phone
+from consent.ports import UnitOfWork
+from consent.records import DELIVERY_RANK, InboundSms, Message, OutboundDraft, OutboxKind
+from consent.services.context import Desk, notify, record_change
+
+# What Twilio's own opt-out handling matches: the whole body, one word, any case.
+TWILIO_OPT_OUT = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+)
+TWILIO_OPT_IN = frozenset({"start", "unstop", "yes"})
+_OPT_OUT_TYPE = {"STOP": Intent.OPT_OUT, "START": Intent.OPT_IN, "HELP": Intent.HELP}
+UNSUBSCRIBED_AT_CARRIER = "21610"
+
+
+@dataclass(frozen=True)
+class InboundResult:
+    reply: str | None  # a TwiML <Message> body, or None for an empty <Response/>
+    duplicate: bool = False
+    intent: Intent = Intent.NONE
+
+
+def handle_inbound(desk: Desk, sms: InboundSms) -> InboundResult:
+    """One inbound text, once: a retried MessageSid changes nothing twice."""
+    now = desk.clock.now()
+    with desk.uow() as uow:
+        if not uow.idempotency.claim(f"sms:{sms.sid}", now):
+            return InboundResult(None, duplicate=True)
+        state = uow.numbers.get(sms.from_, lock=True)
+        if state is None:
+            contact = uow.contacts.add(display_phone(sms.from_), None, None)
+            state = uow.numbers.add(sms.from_, contact.id)
+            name = contact.name
+        else:
+            found = uow.contacts.get(state.contact_id)
+            name = found.name if found else sms.from_
+        intent = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper()) or classify(
+            sms.body, opted_out=state.status is Status.OPTED_OUT
+        )
+        message = uow.messages.add_inbound(sms, state.contact_id, now)
+        reply = _act(desk, uow, sms, state, intent, name)
+        notify(uow, _inbound_note(sms, state, message, intent, name), now)
+        uow.commit()
+    return InboundResult(reply, intent=intent)
+
+
+def _act(
+    desk: Desk, uow: UnitOfWork, sms: InboundSms, state: NumberState, intent: Intent, name: str
+) -> str | None:
+    now = desk.clock.now()
+    business = desk.config.business_name
+    app_answers = desk.config.keywords_by == "app" and not sms.opt_out_type
+    word = normalize(sms.body)
+    evidence = {"message_sid": sms.sid, "body": sms.body}
+    actor = f"sms {sms.from_}"
+    if intent is Intent.OPT_OUT:
+        seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
+        if state.status is not Status.OPTED_OUT or (seen_by_twilio and not state.awaiting_start):
+            record_change(
+                uow,
+                state,
+                Status.OPTED_OUT,
+                Source.SMS_KEYWORD,
+                actor,
+                evidence,
+                now,
+                awaiting_start=seen_by_twilio or state.awaiting_start,
+                contact_name=name,
+            )
+        if not seen_by_twilio:
+            # Twilio never saw a revocation in words: we owe the one confirmation.
+            body = messages.opt_out_confirmation(business)
+            draft = OutboundDraft(
+                state.contact_id, state.e164, body, SendKind.OPT_OUT_CONFIRMATION, None, now
+            )
+            msg = uow.messages.add_outbound(draft, now)
+            uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
+            return None
+        return messages.opt_out_confirmation(business) if app_answers else None
+    if intent is Intent.OPT_IN:
+        if state.status is not Status.OPTED_IN:
+            record_change(
+                uow,
+                state,
+                Status.OPTED_IN,
+                Source.SMS_KEYWORD,
+                actor,
+                evidence,
+                now,
+                contact_name=name,
+            )
+        return messages.resubscribe_confirmation(business) if app_answers else None
+    if intent is Intent.HELP:
+        answer = messages.help_answer(business, desk.config.business_contact)
+        twilio_answers = sms.opt_out_type or word in {"help", "info"}
+        return answer if (app_answers or not twilio_answers) else None
+    return None
+
+
+def _inbound_note(
+    sms: InboundSms, state: NumberState, message: Message, intent: Intent, name: str
+) -> dict[str, object]:
+    return {
+        "type": "inbound",
+        "contact_id": state.contact_id,
+        "contact": name,
+        "phone": state.e164,
+        "body": sms.body,
+        "media": [url for url, _ in sms.media],
+        "media_types": [kind for _, kind in sms.media],
+        "intent": str(intent),
+        "message_id": message.id,
+        "sid": sms.sid,
+    }
+
+
+def record_delivery(desk: Desk, sid: str, status: str, error_code: str | None) -> bool:
+    """A Twilio status callback; idempotent, never lowers a status. False when unknown/dup."""
+    now = desk.clock.now()
+    status = status.strip().lower()
+    if status not in DELIVERY_RANK:
+        return False
+    with desk.uow() as uow:
+        if not uow.idempotency.claim(f"status:{sid}:{status}:{error_code or ''}", now):
+            return False
+        message = uow.messages.by_sid(sid)
+        if message is None:
+            return False
+        error = f"Twilio error {error_code}" if error_code else None
+        uow.messages.set_status(message.id, status, error=error)
+        if error_code == UNSUBSCRIBED_AT_CARRIER:
+            carrier_opt_out(uow, message, now)
+        if status in ("delivered", "undelivered", "failed"):
+            notify(uow, delivery_note(message, status, error), now)
+        uow.commit()
+    return True
+
+
+def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime) -> None:
+    """Error 21610: the carrier says this exact number unsubscribed; we agree, with evidence."""
+    state = uow.numbers.get(message.e164, lock=True)
+    if state is None or (state.status is Status.OPTED_OUT and state.awaiting_start):
+        return
+    contact = uow.contacts.get(state.contact_id)
+    record_change(
+        uow,
+        state,
+        Status.OPTED_OUT,
+        Source.CARRIER,
+        "twilio",
+        {
+            "error_code": UNSUBSCRIBED_AT_CARRIER,
+            "message_sid": message.twilio_sid or "",
+            "reason": "the carrier reports this number unsubscribed (21610)",
+        },
+        now,
+        awaiting_start=True,
+        contact_name=contact.name if contact else "",
+    )
+
+
+def delivery_note(message: Message, status: str, error: str | None) -> dict[str, object]:
+    """The Slack note that tells a contact's thread what became of one outbound text."""
+    return {
+        "type": "delivery",
+        "contact_id": message.contact_id,
+        "phone": message.e164,
+        "message_id": message.id,
+        "status": status,
+        "error": error or "",
+        "body": message.body,
+    }

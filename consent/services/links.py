@@ -1,0 +1,220 @@
+"""Questionnaire links: issue one, open it, answer it."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from consent import messages
+from consent.errors import InvalidInput, LinkExpired, NotFound
+from consent.model import Contact, NumberState, SendKind, Source, Status, blocks_until_start
+from consent.phones import parse_phone
+from consent.ports import UnitOfWork
+from consent.records import Link, OutboundDraft, OutboxKind
+from consent.services.contacts import find_or_create
+from consent.services.context import Desk, record_change
+
+_MAX_FIELD = 300
+
+
+def token_hash(token: str) -> str:
+    """Links are stored by hash only: a database leak reveals no working link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedLink:
+    url: str
+    contact: Contact
+    expires_at: datetime
+    created: bool  # a new contact was created for it
+
+
+def issue_link(
+    desk: Desk,
+    name: str,
+    *,
+    actor: str,
+    email: str | None = None,
+    phone: str | None = None,
+    project: str | None = None,
+    required: bool = False,
+) -> IssuedLink:
+    """Create (or find) the contact and a fresh, unguessable questionnaire link for them."""
+    now = desk.clock.now()
+    token = secrets.token_urlsafe(32)
+    expires = now + timedelta(days=desk.config.link_ttl_days)
+    with desk.uow() as uow:
+        contact, created = find_or_create(desk, uow, name, email=email, phone=phone)
+        if project is not None:
+            found = uow.projects.by_name(project)
+            if found is None:
+                raise NotFound(
+                    f'There is no project called "{project}". Create it with /sms project new.'
+                )
+            uow.contacts.set_project(contact.id, found.id)
+        uow.links.add(token_hash(token), contact.id, required, expires, actor)
+        uow.commit()
+    url = f"{desk.config.public_url.rstrip('/')}/q/{token}"
+    return IssuedLink(url, contact, expires, created)
+
+
+@dataclass(frozen=True)
+class OpenLink:
+    link: Link
+    contact: Contact
+    business: str
+    question: str
+    disclaimer: str
+    disclaimer_version: str
+
+
+def _live_link(desk: Desk, uow: UnitOfWork, token: str) -> tuple[Link, Contact]:
+    link = uow.links.get(token_hash(token)) if 16 <= len(token) <= 100 else None
+    contact = uow.contacts.get(link.contact_id) if link else None
+    if link is None or contact is None:
+        raise NotFound("This link is not valid.")
+    if link.expires_at <= desk.clock.now():
+        raise LinkExpired("This link has expired.")
+    return link, contact
+
+
+def open_link(desk: Desk, token: str) -> OpenLink:
+    """What the questionnaire page shows; NotFound or LinkExpired otherwise."""
+    with desk.uow(write=False) as uow:
+        link, contact = _live_link(desk, uow, token)
+    business = desk.config.business_name
+    return OpenLink(
+        link,
+        contact,
+        business,
+        messages.question(business),
+        messages.disclaimer(business),
+        messages.DISCLAIMER_VERSION,
+    )
+
+
+class Outcome(StrEnum):
+    OPTED_IN = "opted_in"
+    AWAITING_START = "awaiting_start"  # recorded, but the carrier blocks until START
+    OPTED_OUT = "opted_out"
+    NO_ANSWER = "no_answer"
+
+
+@dataclass(frozen=True)
+class Answered:
+    outcome: Outcome
+    phone: str | None = None
+    sender: str | None = None
+
+
+def submit_answer(
+    desk: Desk, token: str, answer: str | None, phone: str | None, ip: str, user_agent: str
+) -> Answered:
+    """Record a questionnaire answer; the newest answer stands and every answer is an event.
+
+    Raises NotFound, LinkExpired, InvalidPhone or InvalidInput before changing anything.
+    """
+    if answer not in (None, "yes", "no"):
+        raise InvalidInput("Please choose Yes or No.")
+    now = desk.clock.now()
+    e164 = parse_phone(phone or "", desk.config.default_region) if answer == "yes" else None
+    with desk.uow() as uow:
+        link, contact = _live_link(desk, uow, token)
+        if answer is None and link.required:
+            raise InvalidInput("Please choose Yes or No.")
+        evidence = {
+            "answer": answer or "",
+            "question": messages.question(desk.config.business_name),
+            "disclaimer": messages.disclaimer(desk.config.business_name),
+            "disclaimer_version": messages.DISCLAIMER_VERSION,
+            "link_id": str(link.id),
+            "ip": ip[:_MAX_FIELD],
+            "user_agent": user_agent[:_MAX_FIELD],
+        }
+        actor = f"client {ip[:64]} {user_agent[:200]}".strip()
+        if e164 is not None:
+            result = _answer_yes(desk, uow, contact, e164, actor, evidence, now)
+        elif answer == "no":
+            result = _answer_no(uow, contact, actor, evidence, now)
+        else:
+            result = Answered(Outcome.NO_ANSWER)
+        uow.links.mark_answered(link.id, now)
+        uow.commit()
+    return result
+
+
+def _number_for(uow: UnitOfWork, contact: Contact, e164: str) -> NumberState:
+    state = uow.numbers.get(e164, lock=True)
+    if state is None:
+        return uow.numbers.add(e164, contact.id)
+    if state.contact_id != contact.id:
+        # The person who holds the number now answers for it: it moves to this contact.
+        uow.numbers.reassign(state.id, contact.id)
+        return uow.numbers.by_id(state.id) or state
+    return state
+
+
+def _answer_yes(
+    desk: Desk,
+    uow: UnitOfWork,
+    contact: Contact,
+    e164: str,
+    actor: str,
+    evidence: dict[str, str],
+    now: datetime,
+) -> Answered:
+    state = _number_for(uow, contact, e164)
+    evidence["phone_typed"] = e164
+    if blocks_until_start(state):
+        evidence["note"] = "carrier blocks texts until the client texts START"
+        record_change(
+            uow,
+            state,
+            Status.OPTED_OUT,
+            Source.QUESTIONNAIRE,
+            actor,
+            evidence,
+            now,
+            awaiting_start=True,
+            contact_name=contact.name,
+        )
+        return Answered(Outcome.AWAITING_START, e164, desk.config.sender)
+    was_in = state.status is Status.OPTED_IN
+    record_change(
+        uow,
+        state,
+        Status.OPTED_IN,
+        Source.QUESTIONNAIRE,
+        actor,
+        evidence,
+        now,
+        contact_name=contact.name,
+    )
+    if not was_in:
+        body = messages.opt_in_confirmation(desk.config.business_name)
+        draft = OutboundDraft(contact.id, e164, body, SendKind.CONFIRMATION, None, now)
+        msg = uow.messages.add_outbound(draft, now)
+        uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
+    return Answered(Outcome.OPTED_IN, e164)
+
+
+def _answer_no(
+    uow: UnitOfWork, contact: Contact, actor: str, evidence: dict[str, str], now: datetime
+) -> Answered:
+    for state in uow.numbers.for_contact(contact.id):
+        record_change(
+            uow,
+            state,
+            Status.OPTED_OUT,
+            Source.QUESTIONNAIRE,
+            actor,
+            dict(evidence),
+            now,
+            awaiting_start=state.awaiting_start,
+            contact_name=contact.name,
+        )
+    return Answered(Outcome.OPTED_OUT)

@@ -1,0 +1,72 @@
+"""Read-only views: counts, one contact's story, the ledger's health, exports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from consent.model import ChainReport, ConsentEvent, Contact, NumberState, Status, verify_chain
+from consent.records import Message
+from consent.services.contacts import resolve
+from consent.services.context import Desk
+
+PENDING = "pending"
+
+
+@dataclass(frozen=True)
+class Counts:
+    by_status: dict[Status, int]
+    pending: int
+
+
+def counts(desk: Desk) -> Counts:
+    now = desk.clock.now()
+    with desk.uow(write=False) as uow:
+        return Counts(uow.numbers.counts(), len(uow.links.pending_contacts(now)))
+
+
+@dataclass(frozen=True)
+class ContactView:
+    contact: Contact
+    numbers: list[NumberState]
+    pending: bool
+    events: list[ConsentEvent]
+    messages: list[Message]
+    project: str | None
+
+
+def contact_view(desk: Desk, who: str, *, messages: int = 20) -> ContactView:
+    """One contact's numbers, statuses, consent history and latest messages."""
+    now = desk.clock.now()
+    with desk.uow(write=False) as uow:
+        target = resolve(desk, uow, who)
+        contact = target.contact
+        project = uow.projects.get(contact.project_id) if contact.project_id else None
+        return ContactView(
+            contact,
+            uow.numbers.for_contact(contact.id),
+            contact.id in uow.links.pending_contacts(now),
+            uow.ledger.for_contact(contact.id),
+            uow.messages.for_contact(contact.id, messages),
+            project.name if project else None,
+        )
+
+
+def verify_ledger(desk: Desk) -> ChainReport:
+    with desk.uow(write=False) as uow:
+        return verify_chain(uow.ledger.all())
+
+
+def consent_rows(desk: Desk) -> Iterator[tuple[str, str, str, str, str]]:
+    """One row per number: phone, contact, status, changed_at (ISO 8601 UTC), source."""
+    with desk.uow(write=False) as uow:
+        for state, contact in uow.numbers.export():
+            changed = (
+                state.changed_at.isoformat().replace("+00:00", "Z") if state.changed_at else ""
+            )
+            yield state.e164, contact, str(state.status), changed, str(state.source or "")
+
+
+def event_rows(desk: Desk) -> Iterator[ConsentEvent]:
+    with desk.uow(write=False) as uow:
+        yield from uow.ledger.all()

@@ -1,0 +1,91 @@
+"""Engines for SQLite (one machine) and PostgreSQL (several processes)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, Engine, make_url
+
+SQLITE_BUSY_TIMEOUT_S = 30
+PG_CONNECT_TIMEOUT_S = 10
+# Execution option read by the SQLite `begin` hook: True takes the write lock at BEGIN.
+WRITE_OPTION = "optdesk_write"
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Parse `url`; a bare `postgresql://` means psycopg 3, the driver we ship."""
+    parsed = make_url(url)
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    return parsed
+
+
+def make_engine(url: str | URL, **kwargs: Any) -> Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and BEGIN IMMEDIATE for writers.
+
+    Use a file for SQLite: an in-memory database (`sqlite://`) is private to
+    each pooled connection, so threads would not see each other's data.
+    """
+    parsed = normalize_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        connect_args = {"timeout": SQLITE_BUSY_TIMEOUT_S, "check_same_thread": False}
+        connect_args.update(kwargs.pop("connect_args", {}))
+        engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    if backend == "postgresql":
+        kwargs.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT_S})
+        return sa.create_engine(parsed, pool_pre_ping=True, **kwargs)
+    return sa.create_engine(parsed, **kwargs)
+
+
+def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take transaction control away from the sqlite3 module: it would BEGIN
+    # (deferred) on its own, so concurrent writers could deadlock upgrading
+    # a read lock. `_sqlite_begin` emits the BEGIN instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_S * 1000}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_begin(conn: Connection) -> None:
+    write = conn.get_execution_options().get(WRITE_OPTION, True)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def database_status(engine: Engine) -> dict[str, Any]:
+    """What /healthz reports: reachable, schema revision and whether it is current.
+
+    Never raises: a failure comes back as `ok: False` with a short error.
+    """
+    from storage import migrate  # local: migrate builds on this module
+
+    status: dict[str, Any] = {"ok": False, "dialect": engine.dialect.name}
+    try:
+        with engine.connect().execution_options(**{WRITE_OPTION: False}) as conn:
+            conn.execute(sa.text("SELECT 1"))
+            revision = migrate.revision_of(conn)
+        head = migrate.head_revision()
+    except Exception as exc:  # health checks report, they don't raise
+        status["error"] = _short_error(exc)
+        return status
+    status.update(revision=revision, head=head, ok=revision == head)
+    if revision != head:
+        status["error"] = "schema is not at the newest revision: run `optdesk db upgrade`"
+    return status
+
+
+def _short_error(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    first_line = (str(inner).strip().splitlines() or [""])[0]
+    return f"{type(inner).__name__}: {first_line}"[:300]

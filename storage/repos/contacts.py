@@ -1,0 +1,78 @@
+"""Contacts: people, by name and email, optionally sorted into a project."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from consent.model import Contact, Status
+from storage.repos._base import Repo, name_key
+from storage.tables import contact_t, phone_t
+
+_COLUMNS = (contact_t.c.id, contact_t.c.name, contact_t.c.email, contact_t.c.project_id)
+
+
+def _contact(row: Any) -> Contact:
+    return Contact(id=row.id, name=row.name, email=row.email, project_id=row.project_id)
+
+
+class SqlContactRepo(Repo):
+    def get(self, contact_id: int) -> Contact | None:
+        row = self._conn.execute(sa.select(*_COLUMNS).where(contact_t.c.id == contact_id)).first()
+        return None if row is None else _contact(row)
+
+    def find(self, query: str) -> list[Contact]:
+        """Contacts whose name (case-insensitive) or email (case-insensitive) is `query`."""
+        query = query.strip()
+        if not query:
+            return []
+        match = sa.or_(
+            contact_t.c.name_key == name_key(query),
+            sa.func.lower(contact_t.c.email) == query.lower(),
+        )
+        stmt = sa.select(*_COLUMNS).where(match).order_by(contact_t.c.name_key, contact_t.c.id)
+        return [_contact(row) for row in self._conn.execute(stmt)]
+
+    def add(self, name: str, email: str | None, project_id: int | None) -> Contact:
+        name = name.strip()
+        values = {
+            "name": name,
+            "name_key": name_key(name),
+            "email": email,
+            "project_id": project_id,
+            "created_at": datetime.now(UTC),
+        }
+        new_id = self._insert_id(sa.insert(contact_t).values(values))
+        return Contact(id=new_id, name=name, email=email, project_id=project_id)
+
+    def set_project(self, contact_id: int, project_id: int | None) -> None:
+        stmt = sa.update(contact_t).where(contact_t.c.id == contact_id)
+        self._conn.execute(stmt.values(project_id=project_id))
+
+    def set_email(self, contact_id: int, email: str) -> None:
+        self._conn.execute(
+            sa.update(contact_t).where(contact_t.c.id == contact_id).values(email=email)
+        )
+
+    def page(
+        self, offset: int, limit: int, status: Status | None, project_id: int | None
+    ) -> list[Contact]:
+        """Contacts by name; `status`: those with at least one number in it."""
+        stmt = sa.select(*_COLUMNS)
+        if status is not None:
+            has_status = (
+                sa.select(phone_t.c.id)
+                .where(phone_t.c.contact_id == contact_t.c.id, phone_t.c.status == str(status))
+                .exists()
+            )
+            stmt = stmt.where(has_status)
+        if project_id is not None:
+            stmt = stmt.where(contact_t.c.project_id == project_id)
+        stmt = stmt.order_by(contact_t.c.name_key, contact_t.c.id)
+        stmt = stmt.offset(max(offset, 0)).limit(max(limit, 0))
+        return [_contact(row) for row in self._conn.execute(stmt)]
+
+    def count(self) -> int:
+        return int(self._conn.scalar(sa.select(sa.func.count()).select_from(contact_t)) or 0)

@@ -1,0 +1,70 @@
+"""Questionnaire links, kept by the sha256 of their token (never the token)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from consent.records import Link
+from storage.repos._base import Repo
+from storage.tables import link_t
+
+_SELECT = sa.select(
+    link_t.c.id,
+    link_t.c.contact_id,
+    link_t.c.required,
+    link_t.c.created_at,
+    link_t.c.expires_at,
+    link_t.c.created_by,
+    link_t.c.answered_at,
+)
+
+
+def _link(row: Any) -> Link:
+    return Link(
+        id=row.id,
+        contact_id=row.contact_id,
+        required=bool(row.required),
+        created_at=row.created_at,
+        expires_at=row.expires_at,
+        created_by=row.created_by,
+        answered_at=row.answered_at,
+    )
+
+
+class SqlLinkRepo(Repo):
+    def add(
+        self, token_hash: str, contact_id: int, required: bool, expires_at: datetime, by: str
+    ) -> Link:
+        created_at = datetime.now(UTC)
+        values = {
+            "token_hash": token_hash,
+            "contact_id": contact_id,
+            "required": required,
+            "created_at": created_at,
+            "expires_at": expires_at,
+            "created_by": by,
+            "answered_at": None,
+        }
+        new_id = self._insert_id(sa.insert(link_t).values(values))
+        # Read back so the times are exactly what the database keeps (UTC, microseconds).
+        link = self._conn.execute(_SELECT.where(link_t.c.id == new_id)).one()
+        return _link(link)
+
+    def get(self, token_hash: str) -> Link | None:
+        row = self._conn.execute(_SELECT.where(link_t.c.token_hash == token_hash)).first()
+        return None if row is None else _link(row)
+
+    def mark_answered(self, link_id: int, at: datetime) -> None:
+        self._conn.execute(sa.update(link_t).where(link_t.c.id == link_id).values(answered_at=at))
+
+    def pending_contacts(self, now: datetime) -> set[int]:
+        """Contacts with a link that is neither answered nor expired."""
+        stmt = (
+            sa.select(link_t.c.contact_id)
+            .where(link_t.c.answered_at.is_(None), link_t.c.expires_at > now)
+            .distinct()
+        )
+        return set(self._conn.scalars(stmt))

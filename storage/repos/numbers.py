@@ -1,0 +1,135 @@
+"""Phone numbers and their current consent status (the ledger keeps the history)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+
+from consent.model import NumberState, Source, Status
+from storage.repos._base import Repo
+from storage.tables import contact_t, phone_t
+
+_BATCH = 1000
+_SELECT = sa.select(
+    phone_t.c.id,
+    phone_t.c.e164,
+    phone_t.c.contact_id,
+    phone_t.c.status,
+    phone_t.c.status_changed_at,
+    phone_t.c.status_source,
+    phone_t.c.awaiting_start,
+)
+
+
+def _number(row: Any) -> NumberState:
+    return NumberState(
+        id=row.id,
+        e164=row.e164,
+        contact_id=row.contact_id,
+        status=Status(row.status),
+        changed_at=row.status_changed_at,
+        source=None if row.status_source is None else Source(row.status_source),
+        awaiting_start=bool(row.awaiting_start),
+    )
+
+
+class SqlNumberRepo(Repo):
+    def get(self, e164: str, *, lock: bool = False) -> NumberState | None:
+        """The number; `lock` holds its row until commit (FOR UPDATE on PostgreSQL;
+        SQLite's BEGIN IMMEDIATE has already serialised writers)."""
+        stmt = _SELECT.where(phone_t.c.e164 == e164)
+        if lock and self._postgres:
+            # Row locks cannot lock a number that does not exist yet: a transaction-scoped
+            # advisory lock on the number also serialises two first texts from it.
+            self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": e164})
+            stmt = stmt.with_for_update()
+        row = self._conn.execute(stmt).first()
+        return None if row is None else _number(row)
+
+    def by_id(self, number_id: int) -> NumberState | None:
+        row = self._conn.execute(_SELECT.where(phone_t.c.id == number_id)).first()
+        return None if row is None else _number(row)
+
+    def for_contact(self, contact_id: int) -> list[NumberState]:
+        stmt = _SELECT.where(phone_t.c.contact_id == contact_id).order_by(phone_t.c.id)
+        return [_number(row) for row in self._conn.execute(stmt)]
+
+    def for_contacts(self, contact_ids: Sequence[int]) -> list[NumberState]:
+        if not contact_ids:
+            return []
+        stmt = _SELECT.where(phone_t.c.contact_id.in_(list(contact_ids)))
+        stmt = stmt.order_by(phone_t.c.contact_id, phone_t.c.id)
+        return [_number(row) for row in self._conn.execute(stmt)]
+
+    def add(self, e164: str, contact_id: int) -> NumberState:
+        """A new number: `not subscribed` until its owner opts in."""
+        values = {
+            "e164": e164,
+            "contact_id": contact_id,
+            "status": str(Status.NOT_SUBSCRIBED),
+            "status_source": None,
+            "status_changed_at": None,
+            "awaiting_start": False,
+        }
+        new_id = self._insert_id(sa.insert(phone_t).values(values))
+        return NumberState(
+            id=new_id, e164=e164, contact_id=contact_id, status=Status.NOT_SUBSCRIBED
+        )
+
+    def set_status(
+        self, number_id: int, status: Status, source: Source, at: datetime, awaiting_start: bool
+    ) -> None:
+        values = {
+            "status": str(status),
+            "status_source": str(source),
+            "status_changed_at": at,
+            "awaiting_start": awaiting_start,
+        }
+        self._conn.execute(sa.update(phone_t).where(phone_t.c.id == number_id).values(values))
+
+    def set_awaiting_start(self, number_id: int, awaiting: bool) -> None:
+        stmt = sa.update(phone_t).where(phone_t.c.id == number_id)
+        self._conn.execute(stmt.values(awaiting_start=awaiting))
+
+    def reassign(self, number_id: int, contact_id: int) -> None:
+        """The number now belongs to another contact (its status and history stay)."""
+        stmt = sa.update(phone_t).where(phone_t.c.id == number_id)
+        self._conn.execute(stmt.values(contact_id=contact_id))
+
+    def export(self) -> Iterator[tuple[NumberState, str]]:
+        """Every number with its contact's name, ordered by number, read in batches."""
+        after = ""
+        while True:
+            stmt = (
+                _SELECT.add_columns(contact_t.c.name)
+                .join(contact_t, contact_t.c.id == phone_t.c.contact_id)
+                .where(phone_t.c.e164 > after)
+                .order_by(phone_t.c.e164)
+                .limit(_BATCH)
+            )
+            rows = self._conn.execute(stmt).all()
+            for row in rows:
+                yield _number(row), row.name
+            if len(rows) < _BATCH:
+                return
+            after = rows[-1].e164
+
+    def counts(self) -> dict[Status, int]:
+        """How many numbers have each status; every status is a key, 0 when none."""
+        counts = dict.fromkeys(Status, 0)
+        stmt = sa.select(phone_t.c.status, sa.func.count()).group_by(phone_t.c.status)
+        for status, count in self._conn.execute(stmt):
+            counts[Status(status)] = int(count)
+        return counts
+
+    def for_project(self, project_id: int) -> list[NumberState]:
+        """Numbers of the contacts in the project."""
+        stmt = (
+            _SELECT.join(contact_t, contact_t.c.id == phone_t.c.contact_id)
+            .where(contact_t.c.project_id == project_id)
+            .order_by(phone_t.c.contact_id, phone_t.c.id)
+        )
+        return [_number(row) for row in self._conn.execute(stmt)]

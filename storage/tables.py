@@ -1,0 +1,175 @@
+"""The schema as SQLModel tables; repositories use their Core `Table`s (see `t`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from storage.types import JSONText, UTCDateTime
+
+# Named constraints keep future (batch) migrations on SQLite predictable.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_N_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+_STATUSES = "'opted in', 'opted out', 'not subscribed'"
+
+
+def _when(nullable: bool = False) -> Any:
+    return Field(default=None, sa_type=UTCDateTime, nullable=nullable)
+
+
+def _text(nullable: bool = False, **kw: Any) -> Any:
+    return Field(default=None, sa_type=sa.String, nullable=nullable, **kw)
+
+
+class ProjectRow(SQLModel, table=True):
+    __tablename__ = "project"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = _text()
+    name_key: str = _text(unique=True)  # casefolded name: unique whatever the case
+    channel_id: str | None = _text(nullable=True)
+
+
+class ContactRow(SQLModel, table=True):
+    __tablename__ = "contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = _text()
+    name_key: str = _text(index=True)
+    email: str | None = _text(nullable=True, index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", nullable=True)
+    created_at: datetime = _when()
+
+
+class PhoneNumberRow(SQLModel, table=True):
+    __tablename__ = "phone_number"
+    __table_args__ = (sa.CheckConstraint(f"status IN ({_STATUSES})", name="status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    e164: str = _text(unique=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    status: str = _text()
+    status_source: str | None = _text(nullable=True)
+    status_changed_at: datetime | None = _when(nullable=True)
+    awaiting_start: bool = Field(default=False)
+
+
+class ConsentEventRow(SQLModel, table=True):
+    """Append-only; on PostgreSQL a trigger refuses UPDATE and DELETE."""
+
+    __tablename__ = "consent_event"
+    __table_args__ = (sa.CheckConstraint(f"status IN ({_STATUSES})", name="status"),)
+
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    phone: str = _text(index=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    status: str = _text()
+    source: str = _text()
+    actor: str = _text()
+    evidence: dict[str, str] = Field(default_factory=dict, sa_type=JSONText, nullable=False)
+    at: datetime = _when()
+    prev_hash: str = _text()
+    hash: str = _text()
+
+
+class LedgerHeadRow(SQLModel, table=True):
+    """One row (id 1): the newest seq and hash; locking it serialises appends."""
+
+    __tablename__ = "ledger_head"
+
+    id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    seq: int
+    hash: str = _text()
+
+
+class LinkRow(SQLModel, table=True):
+    __tablename__ = "questionnaire_link"
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = _text(unique=True)  # sha256 hex of the token, never the token
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    required: bool = Field(default=False)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    created_by: str = _text()
+    answered_at: datetime | None = _when(nullable=True)
+
+
+class MessageRow(SQLModel, table=True):
+    __tablename__ = "message"
+    __table_args__ = (sa.Index("ix_message_contact_id_id", "contact_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    direction: str = _text()
+    contact_id: int = Field(foreign_key="contact.id")
+    e164: str = _text(index=True)
+    body: str = Field(sa_type=sa.Text, nullable=False)
+    kind: str = _text()
+    status: str = _text()
+    author: str | None = _text(nullable=True)
+    twilio_sid: str | None = _text(nullable=True, unique=True)
+    error: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    media: list[Any] = Field(default_factory=list, sa_type=JSONText, nullable=False)
+    send_after: datetime | None = _when(nullable=True)
+    created_at: datetime = _when()
+
+
+class SlackThreadRow(SQLModel, table=True):
+    """Which Slack thread holds a contact's conversation, per channel."""
+
+    __tablename__ = "slack_thread"
+    __table_args__ = (sa.Index("ix_slack_thread_channel_ts", "channel", "ts"),)
+
+    channel: str = Field(primary_key=True, sa_type=sa.String)
+    contact_id: int = Field(primary_key=True, foreign_key="contact.id")
+    ts: str = _text()
+
+
+class IdempotencyKeyRow(SQLModel, table=True):
+    __tablename__ = "idempotency_key"
+
+    key: str = Field(primary_key=True, sa_type=sa.String)
+    created_at: datetime = _when()
+
+
+class OutboxRow(SQLModel, table=True):
+    __tablename__ = "outbox"
+    __table_args__ = (
+        sa.Index("ix_outbox_status_due_at", "status", "due_at"),
+        sa.CheckConstraint("status IN ('pending', 'inflight', 'done', 'failed')", name="status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = _text()
+    payload: dict[str, Any] = Field(default_factory=dict, sa_type=JSONText, nullable=False)
+    message_id: int | None = Field(default=None, foreign_key="message.id", nullable=True)
+    status: str = _text()
+    due_at: datetime = _when()
+    attempts: int = Field(default=0)
+    leased_until: datetime | None = _when(nullable=True)
+    last_error: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
+    created_at: datetime = _when()
+
+
+metadata = SQLModel.metadata
+
+# Core tables for the repositories: statements, not ORM object loading.
+project_t = metadata.tables["project"]
+contact_t = metadata.tables["contact"]
+phone_t = metadata.tables["phone_number"]
+event_t = metadata.tables["consent_event"]
+head_t = metadata.tables["ledger_head"]
+link_t = metadata.tables["questionnaire_link"]
+message_t = metadata.tables["message"]
+thread_t = metadata.tables["slack_thread"]
+idempotency_t = metadata.tables["idempotency_key"]
+outbox_t = metadata.tables["outbox"]

@@ -1,0 +1,124 @@
+"""The unit of work: one connection, one transaction, every repository on it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.engine import Connection, Engine
+
+from consent.ports import (
+    ContactRepo,
+    Idempotency,
+    Ledger,
+    LinkRepo,
+    MessageRepo,
+    NumberRepo,
+    Outbox,
+    ProjectRepo,
+    ThreadRepo,
+    UnitOfWork,
+    UnitOfWorkFactory,
+)
+from storage.engine import WRITE_OPTION
+from storage.repos import (
+    SqlContactRepo,
+    SqlIdempotency,
+    SqlLedger,
+    SqlLinkRepo,
+    SqlMessageRepo,
+    SqlNumberRepo,
+    SqlOutbox,
+    SqlProjectRepo,
+    SqlThreadRepo,
+)
+
+
+class SqlUnitOfWork:
+    """`with factory() as uow: ...; uow.commit()` — leaving without commit rolls back.
+
+    A write unit of work begins at once, taking SQLite's write lock up front
+    (BEGIN IMMEDIATE) so writers queue instead of failing on lock upgrade; a
+    read one (`write=False`) begins a plain deferred transaction. After
+    `commit()` the unit stays usable: the next statement begins a new
+    transaction, which `commit()` commits again or leaving rolls back.
+    """
+
+    contacts: ContactRepo
+    numbers: NumberRepo
+    ledger: Ledger
+    links: LinkRepo
+    messages: MessageRepo
+    projects: ProjectRepo
+    threads: ThreadRepo
+    idempotency: Idempotency
+    outbox: Outbox
+
+    def __init__(self, engine: Engine, *, write: bool = True) -> None:
+        self._engine = engine
+        self._write = write
+        self._conn: Connection | None = None
+
+    @property
+    def connection(self) -> Connection:
+        """The open connection (for storage-level code and tests only)."""
+        if self._conn is None:
+            raise RuntimeError("the unit of work is not open: use it in a `with` block")
+        return self._conn
+
+    def __enter__(self) -> Self:
+        conn = self._engine.connect()
+        try:
+            conn.execution_options(**{WRITE_OPTION: self._write})
+            conn.begin()
+        except BaseException:
+            conn.close()
+            raise
+        self._conn = conn
+        self.contacts = SqlContactRepo(conn)
+        self.numbers = SqlNumberRepo(conn)
+        self.ledger = SqlLedger(conn)
+        self.links = SqlLinkRepo(conn)
+        self.messages = SqlMessageRepo(conn)
+        self.projects = SqlProjectRepo(conn)
+        self.threads = SqlThreadRepo(conn)
+        self.idempotency = SqlIdempotency(conn)
+        self.outbox = SqlOutbox(conn)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            if conn.in_transaction():
+                conn.rollback()
+        finally:
+            conn.close()
+
+    def commit(self) -> None:
+        self.connection.commit()
+
+    def rollback(self) -> None:
+        self.connection.rollback()
+
+
+class SqlUnitOfWorkFactory:
+    """Makes units of work on one engine: `factory(write=True)`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
+        return SqlUnitOfWork(self.engine, write=write)
+
+
+def _conforms(factory: SqlUnitOfWorkFactory, uow: SqlUnitOfWork) -> None:
+    # Never called: mypy checks here that the classes satisfy the ports.
+    _factory: UnitOfWorkFactory = factory
+    _uow: UnitOfWork = uow

@@ -1,0 +1,141 @@
+"""The dispatcher: retries with backoff, quiet hours, and exactly-once delivery across workers."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections import Counter
+from datetime import UTC, datetime
+
+from consent.model import SendKind, Source, Status
+from consent.ports import SmsError
+from consent.records import OutboundDraft, OutboxKind
+from consent.services import links, queries, staff
+from consent.services.context import Desk
+from consent.services.dispatch import Dispatcher, backoff
+from tests.support import FixedClock, RecordingGateway, RecordingNotifier
+
+
+def _opted_in(desk: Desk, name: str, phone: str) -> None:
+    token = links.issue_link(desk, name, actor="U1").url.rsplit("/", 1)[1]
+    links.submit_answer(desk, token, "yes", phone, "1.2.3.4", "ua")
+
+
+def _drain(dispatcher: Dispatcher) -> None:
+    while asyncio.run(dispatcher.run_once()):
+        pass
+
+
+def test_backoff_doubles_and_is_capped() -> None:
+    assert [backoff(n).total_seconds() for n in (1, 2, 3)] == [2, 4, 8]
+    assert backoff(40).total_seconds() == 15 * 60
+
+
+def test_a_twilio_outage_loses_nothing_and_sends_once_it_recovers(
+    desk: Desk, clock: FixedClock
+) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    gateway = RecordingGateway(fail=SmsError("Twilio 500", permanent=False))
+    dispatcher = Dispatcher(desk, gateway, RecordingNotifier())
+    for _ in range(4):
+        _drain(dispatcher)
+        clock.advance(minutes=1)
+    assert gateway.sent == []
+    gateway.fail = None
+    clock.advance(minutes=20)
+    _drain(dispatcher)
+    assert len(gateway.sent) == 1
+
+
+def test_a_slack_outage_loses_no_notification(desk: Desk, clock: FixedClock) -> None:
+    notifier = RecordingNotifier(fail=True)
+    dispatcher = Dispatcher(desk, RecordingGateway(), notifier)
+    _opted_in(desk, "Ann Lee", "4155550100")
+    _drain(dispatcher)
+    notifier.fail = False
+    clock.advance(minutes=20)
+    _drain(dispatcher)
+    assert [p[2]["type"] for p in notifier.posts] == ["consent"]
+
+
+def test_notifications_for_one_contact_share_a_thread(desk: Desk) -> None:
+    notifier = RecordingNotifier()
+    dispatcher = Dispatcher(desk, RecordingGateway(), notifier)
+    _opted_in(desk, "Ann Lee", "4155550100")
+    _drain(dispatcher)
+    staff.opt_out_by_staff(desk, "Ann Lee", "asked", actor="U1")
+    _drain(dispatcher)
+    threads = [p[1] for p in notifier.posts]
+    assert threads[0] is None and threads[-1] == "1700000000.000001"
+
+
+def test_a_scheduled_text_at_night_waits_for_eight_in_the_morning(
+    desk: Desk, clock: FixedClock
+) -> None:
+    _opted_in(desk, "Ann Lee", "2125550100")
+    gateway = RecordingGateway()
+    dispatcher = Dispatcher(desk, gateway, RecordingNotifier())
+    _drain(dispatcher)  # confirmation
+    at = datetime(2026, 7, 2, 3, 0, tzinfo=UTC)  # 23:00 in New York
+    queued = staff.schedule_text(desk, "Ann Lee", at, "See you tomorrow!", actor="U1")
+    assert queued.wait_until == datetime(2026, 7, 2, 12, 0, tzinfo=UTC)
+    clock.at = at
+    _drain(dispatcher)
+    assert len(gateway.sent) == 1
+    clock.at = datetime(2026, 7, 2, 12, 0, tzinfo=UTC)
+    _drain(dispatcher)
+    assert gateway.sent[-1][1] == "See you tomorrow!"
+
+
+def test_broadcast_counts_what_it_skipped_and_why(desk: Desk) -> None:
+    from consent.services import projects
+
+    projects.new_project(desk, "Smith Wedding", "C1")
+    _opted_in(desk, "Ann Lee", "4155550100")
+    links.issue_link(desk, "Bo Chen", actor="U1", phone="4155550101")
+    _opted_in(desk, "Cy Diaz", "4155550102")
+    staff.opt_out_by_staff(desk, "Cy Diaz", "moved away", actor="U1")
+    for who in ("Ann Lee", "Bo Chen", "Cy Diaz"):
+        projects.set_project(desk, who, "Smith Wedding")
+    result = staff.broadcast(desk, "smith wedding", "Timeline attached", actor="U1")
+    assert result.queued == 1
+    assert result.skipped == {"not subscribed": 1, "opted out": 1}
+
+
+def test_two_dispatchers_deliver_a_thousand_rows_exactly_once(desk: Desk) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    now = desk.clock.now()
+    with desk.uow() as uow:
+        state = uow.numbers.get("+14155550100")
+        assert state is not None and state.status is Status.OPTED_IN
+        for i in range(1000):
+            draft = OutboundDraft(
+                state.contact_id, state.e164, f"text {i}", SendKind.MANUAL, "U1", now
+            )
+            msg = uow.messages.add_outbound(draft, now)
+            uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
+        uow.commit()
+    gateway = RecordingGateway()
+
+    def worker() -> None:
+        dispatcher = Dispatcher(desk, gateway, RecordingNotifier(), batch=25)
+        _drain(dispatcher)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    counts = Counter(body for _, body, _ in gateway.sent)
+    assert len(counts) == 1001  # the thousand and the confirmation
+    assert max(counts.values()) == 1
+
+
+def test_a_permanent_21610_opts_the_number_out_at_the_carrier(desk: Desk) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    gateway = RecordingGateway(
+        fail=SmsError("unsubscribed", permanent=True, unsubscribed=True, code=21610)
+    )
+    _drain(Dispatcher(desk, gateway, RecordingNotifier()))
+    (number,) = queries.contact_view(desk, "Ann Lee").numbers
+    assert (number.status, number.source) == (Status.OPTED_OUT, Source.CARRIER)

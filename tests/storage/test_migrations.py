@@ -1,0 +1,83 @@
+"""The migrations build exactly the models' schema, on both databases."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Engine
+
+from consent.model import GENESIS_HASH
+from storage import migrate
+from storage.engine import database_status, make_engine
+
+
+def test_migrated_schema_matches_the_models(migrated_engine: Engine) -> None:
+    assert migrate.check_models_match(migrated_engine) == []
+
+
+def test_the_packaged_migrations_have_one_head() -> None:
+    assert migrate.head_revision() == "0001_initial"
+
+
+def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -> None:
+    with migrated_engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT id, seq, hash FROM ledger_head")).all()
+    assert [tuple(row) for row in rows] == [(1, 0, GENESIS_HASH)]
+
+
+def test_upgrade_is_idempotent_and_reports_up_to_date(migrated_engine: Engine) -> None:
+    migrate.upgrade(migrated_engine)
+    assert migrate.current_revision(migrated_engine) == "0001_initial"
+    assert migrate.is_up_to_date(migrated_engine)
+
+
+def test_a_fresh_database_is_not_up_to_date_until_upgraded(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        assert migrate.current_revision(engine) is None
+        assert not migrate.is_up_to_date(engine)
+        migrate.upgrade(db_url)  # by URL too
+        assert migrate.is_up_to_date(engine)
+    finally:
+        engine.dispose()
+
+
+def test_database_status_reports_a_migrated_database_ok(migrated_engine: Engine) -> None:
+    status = database_status(migrated_engine)
+    assert status["ok"] is True
+    assert status["revision"] == status["head"] == "0001_initial"
+    assert status["dialect"] == migrated_engine.dialect.name
+
+
+def test_database_status_flags_an_unmigrated_database(db_url: str) -> None:
+    engine = make_engine(db_url)
+    try:
+        status = database_status(engine)
+    finally:
+        engine.dispose()
+    assert status["ok"] is False
+    assert status["revision"] is None
+    assert "optdesk db upgrade" in status["error"]
+
+
+def test_database_status_never_raises_on_an_unreachable_database() -> None:
+    engine = make_engine("postgresql+psycopg://nobody@127.0.0.1:1/nothing")
+    try:
+        status = database_status(engine)
+    finally:
+        engine.dispose()
+    assert status["ok"] is False
+    assert status["dialect"] == "postgresql"
+    assert status["error"]
+
+
+def test_downgrade_to_base_and_back(migrated_engine: Engine) -> None:
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with migrated_engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "base")
+    assert migrate.current_revision(migrated_engine) is None
+    assert sa.inspect(migrated_engine).get_table_names() == ["alembic_version"]
+    migrate.upgrade(migrated_engine)
+    assert migrate.check_models_match(migrated_engine) == []
