@@ -84,10 +84,12 @@ def test_an_edited_event_is_named_by_verify(
 ) -> None:
     contact_id, _ = contact_with_number(uow_factory)
     _append(uow_factory, contact_id, 3)
-    if migrated_engine.dialect.name == "postgresql":
-        # The database refuses; the owner can still switch the trigger off to tamper.
-        with migrated_engine.begin() as conn:
+    # The database refuses; the owner can still switch the trigger off to tamper.
+    with migrated_engine.begin() as conn:
+        if migrated_engine.dialect.name == "postgresql":
             conn.execute(sa.text("ALTER TABLE consent_event DISABLE TRIGGER USER"))
+        else:
+            conn.execute(sa.text("DROP TRIGGER consent_event_no_update"))
     with migrated_engine.begin() as conn:
         conn.execute(sa.text("UPDATE consent_event SET status = 'opted in' WHERE seq = 2"))
     with uow_factory(write=False) as uow:
@@ -103,23 +105,34 @@ def test_a_removed_event_is_named_by_verify(sqlite_url: str) -> None:
         contact_id, _ = contact_with_number(factory)
         _append(factory, contact_id, 3)
         with engine.begin() as conn:
+            conn.execute(sa.text("DROP TRIGGER consent_event_no_delete"))
             conn.execute(sa.text("DELETE FROM consent_event WHERE seq = 2"))
         with factory(write=False) as uow:
             report = verify_chain(uow.ledger.all())
     assert (report.ok, report.bad_seq) == (False, 3)
 
 
-@pytest.mark.postgres
 @pytest.mark.parametrize(
-    "statement",
+    ("kind", "statement"),
     [
-        "UPDATE consent_event SET actor = 'someone else' WHERE seq = 1",
-        "DELETE FROM consent_event WHERE seq = 1",
-        "TRUNCATE consent_event",
+        ("sqlite", "UPDATE consent_event SET actor = 'someone else' WHERE seq = 1"),
+        ("sqlite", "DELETE FROM consent_event WHERE seq = 1"),
+        pytest.param(
+            "postgres",
+            "UPDATE consent_event SET actor = 'someone else' WHERE seq = 1",
+            marks=pytest.mark.postgres,
+        ),
+        pytest.param(
+            "postgres", "DELETE FROM consent_event WHERE seq = 1", marks=pytest.mark.postgres
+        ),
+        pytest.param("postgres", "TRUNCATE consent_event", marks=pytest.mark.postgres),
     ],
 )
-def test_postgres_refuses_to_change_or_delete_events(postgres_url: str, statement: str) -> None:
-    with _migrated(postgres_url) as (engine, factory):
+def test_the_database_refuses_to_change_or_delete_events(
+    request: pytest.FixtureRequest, kind: str, statement: str
+) -> None:
+    url: str = request.getfixturevalue(f"{kind}_url")
+    with _migrated(url) as (engine, factory):
         contact_id, _ = contact_with_number(factory)
         _append(factory, contact_id, 1)
         with (

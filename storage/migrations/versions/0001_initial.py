@@ -184,6 +184,21 @@ def upgrade() -> None:
 
     if op.get_bind().dialect.name == "postgresql":
         _append_only_trigger()
+    elif op.get_bind().dialect.name == "sqlite":
+        _sqlite_append_only_triggers()
+
+
+def _sqlite_append_only_triggers() -> None:
+    # The same refusal on SQLite; someone with the file can still drop it, and then
+    # the hash chain is what shows the edit.
+    for action in ("UPDATE", "DELETE"):
+        op.execute(
+            f"""
+            CREATE TRIGGER consent_event_no_{action.lower()}
+            BEFORE {action} ON consent_event
+            BEGIN SELECT RAISE(ABORT, 'consent events are append-only'); END
+            """
+        )
 
 
 def _append_only_trigger() -> None:
@@ -215,6 +230,9 @@ def _append_only_trigger() -> None:
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute("DROP TRIGGER IF EXISTS consent_event_no_update")
+        op.execute("DROP TRIGGER IF EXISTS consent_event_no_delete")
     if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER IF EXISTS consent_event_no_truncate ON consent_event")
         op.execute("DROP TRIGGER IF EXISTS consent_event_append_only ON consent_event")

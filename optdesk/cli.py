@@ -1,0 +1,162 @@
+"""The `optdesk` command line: serve, worker, db upgrade, sms, keywords, ledger, export."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import logging
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from consent import messages
+from consent.errors import ConsentError
+from optdesk.root import Core, build_core
+from optdesk.settings import Settings
+from storage.schema import SchemaOutdated, ensure, upgrade
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="optdesk", description="SMS consent desk for Slack.")
+    sub = p.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="apply migrations, serve every endpoint, dispatch")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--socket-mode", action="store_true", help="Slack over Socket Mode")
+    sub.add_parser("worker", help="run the dispatcher alone")
+    db = sub.add_parser("db", help="database commands")
+    db.add_argument("action", choices=["upgrade"])
+    sms = sub.add_parser("sms", help="the /sms commands, from a terminal")
+    sms.add_argument("args", nargs=argparse.REMAINDER)
+    sub.add_parser("keywords", help="print the STOP/START/HELP answers to paste into Twilio")
+    ledger = sub.add_parser("ledger", help="the consent ledger")
+    ledger.add_argument("action", choices=["verify"])
+    export = sub.add_parser("export", help="CSV on stdout")
+    export.add_argument("what", choices=["consent", "events"])
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        for problem in err.errors():
+            name = str(problem["loc"][0]) if problem["loc"] else "settings"
+            print(f"optdesk: bad setting {name}: {problem['msg']}", file=sys.stderr)
+        return 2
+    if args.command == "keywords":
+        return _keywords(settings)
+    core = build_core(settings)
+    try:
+        if args.command in ("serve", "db"):
+            upgrade(core.engine)
+            if args.command == "db":
+                print("Database schema is up to date.")
+                return 0
+        else:
+            ensure(core.engine)
+    except SchemaOutdated as err:
+        print(err, file=sys.stderr)
+        return 2
+    if args.command == "serve":
+        from optdesk.serve import serve
+
+        return serve(core, host=args.host, port=args.port, socket_mode=args.socket_mode)
+    if args.command == "worker":
+        from optdesk.serve import work
+
+        return work(core)
+    if args.command == "sms":
+        return _sms(core, args.args)
+    if args.command == "ledger":
+        return _verify(core)
+    return _export(core, args.what)
+
+
+def _keywords(settings: Settings) -> int:
+    business = settings.business_name
+    print("Paste these into Twilio Console > Messaging Service > Opt-Out Management")
+    print("(Advanced Opt-Out), so Twilio answers each keyword exactly once:\n")
+    print("Opt-out (STOP) confirmation:\n  " + messages.opt_out_confirmation(business) + "\n")
+    print("Opt-in (START) confirmation:\n  " + messages.resubscribe_confirmation(business) + "\n")
+    print("Help (HELP) answer:\n  " + messages.help_answer(business, settings.business_contact))
+    return 0
+
+
+def _quote(arg: str) -> str:
+    return f'"{arg}"' if (" " in arg and not arg.startswith('"')) else arg
+
+
+def _sms(core: Core, args: Sequence[str]) -> int:
+    from bot.cli import run_cli_command
+
+    try:
+        print(run_cli_command(core.desk, " ".join(_quote(a) for a in args), actor="cli"))
+    except ConsentError as err:
+        print(err.reason, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _verify(core: Core) -> int:
+    from consent.services.queries import verify_ledger
+
+    report = verify_ledger(core.desk)
+    if not report.ok:
+        print(f"LEDGER BROKEN: {report.problem}", file=sys.stderr)
+        print(f"events verified before the break: {report.count}", file=sys.stderr)
+        return 1
+    print(f"ledger ok: {report.count} events, newest hash {report.head}")
+    return 0
+
+
+def _export(core: Core, what: str) -> int:
+    from consent.services.queries import consent_rows, event_rows
+
+    out = csv.writer(sys.stdout, lineterminator="\n")
+    if what == "consent":
+        out.writerow(["phone", "contact", "status", "changed_at", "source"])
+        out.writerows(consent_rows(core.desk))
+        return 0
+    out.writerow(
+        [
+            "seq",
+            "at",
+            "phone",
+            "contact_id",
+            "status",
+            "source",
+            "actor",
+            "evidence",
+            "prev_hash",
+            "hash",
+        ]
+    )
+    for ev in event_rows(core.desk):
+        at = ev.at.isoformat().replace("+00:00", "Z")
+        evidence = json.dumps(dict(ev.evidence), sort_keys=True, ensure_ascii=False)
+        out.writerow(
+            [
+                ev.seq,
+                at,
+                ev.phone,
+                ev.contact_id,
+                ev.status,
+                ev.source,
+                ev.actor,
+                evidence,
+                ev.prev_hash,
+                ev.hash,
+            ]
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

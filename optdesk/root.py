@@ -1,0 +1,149 @@
+"""The composition root: the one place that builds engines, clients and apps and wires them."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import secrets
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from consent.ports import Notifier, SmsGateway
+from consent.services.context import Desk, DeskConfig, SystemClock
+from consent.services.dispatch import Dispatcher
+from optdesk.settings import Settings
+from storage.engine import Engine, database_status, make_engine
+from storage.uow import SqlUnitOfWorkFactory
+
+log = logging.getLogger("optdesk")
+
+
+@dataclass
+class Core:
+    settings: Settings
+    engine: Engine
+    desk: Desk
+
+
+def build_core(settings: Settings) -> Core:
+    """Engine, unit of work and the desk's use-case context (no network clients)."""
+    engine = make_engine(settings.database_url)
+    config = DeskConfig(
+        business_name=settings.business_name,
+        business_contact=settings.business_contact,
+        public_url=settings.public_url,
+        link_ttl_days=settings.link_ttl_days,
+        default_region=settings.default_region,
+        keywords_by=settings.twilio_keywords,
+        notify_channel=settings.notify_channel,
+        sender=settings.twilio_from_number,
+    )
+    return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine), SystemClock(), config))
+
+
+def build_gateway(settings: Settings) -> SmsGateway:
+    """Twilio when credentials are set; otherwise local mode, said loudly."""
+    if not settings.twilio_enabled:
+        from webhooks.local_gateway import LocalGateway
+
+        log.warning(
+            "LOCAL MODE (Twilio): no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN/sender set. "
+            "Texts are kept in the database and printed to this log, never sent."
+        )
+        return LocalGateway()
+    from webhooks.twilio_gateway import TwilioGateway
+
+    assert settings.twilio_account_sid and settings.twilio_auth_token
+    return TwilioGateway(
+        account_sid=settings.twilio_account_sid,
+        auth_token=settings.twilio_auth_token.get_secret_value(),
+        from_number=settings.twilio_from_number,
+        messaging_service_sid=settings.twilio_messaging_service_sid,
+        status_callback=settings.public_url.rstrip("/") + "/twilio/status",
+        api_url=settings.twilio_api_url,
+        per_second=settings.sms_per_second,
+    )
+
+
+def form_secret(settings: Settings) -> bytes:
+    """The key that signs questionnaire CSRF tokens; the same in every process."""
+    if settings.secret_key:
+        return settings.secret_key.get_secret_value().encode()
+    if settings.twilio_auth_token:
+        seed = b"optdesk-csrf:" + settings.twilio_auth_token.get_secret_value().encode()
+        return hashlib.sha256(seed).digest()
+    return secrets.token_bytes(32)  # local mode: one process, forms live as long as it does
+
+
+@dataclass
+class SlackSide:
+    notifier: Notifier
+    bolt: Any | None  # slack_bolt AsyncApp, when Slack credentials are set
+
+
+def build_slack(settings: Settings, desk: Desk) -> SlackSide:
+    if not settings.slack_enabled:
+        from bot.local_notifier import LocalNotifier
+
+        log.warning(
+            "LOCAL MODE (Slack): no SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET set. "
+            "Slack posts are written to this log; /slack/events answers 404."
+        )
+        return SlackSide(LocalNotifier(), None)
+    from bot.app import create_bolt_app
+    from bot.notifier import SlackNotifier
+    from bot.slack_client import make_client
+
+    assert settings.slack_bot_token and settings.slack_signing_secret
+    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    bolt = create_bolt_app(
+        desk,
+        client=client,
+        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        staff=settings.staff_ids(),
+        thread_replies=settings.thread_replies,
+    )
+    return SlackSide(SlackNotifier(client), bolt)
+
+
+def build_dispatcher(core: Core, slack: SlackSide) -> Dispatcher:
+    return Dispatcher(core.desk, build_gateway(core.settings), slack.notifier)
+
+
+def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -> Any:
+    """The Starlette sidecar with every endpoint, the Bolt handler, and the dispatcher."""
+    from webhooks.app import create_app
+
+    settings = core.settings
+    dispatcher = build_dispatcher(core, slack)
+    routes = []
+    if slack.bolt is not None:
+        from bot.handler import slack_route
+
+        routes.append(slack_route(slack.bolt))
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Any) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        task = asyncio.create_task(dispatcher.run_forever(stop=stop)) if run_dispatcher else None
+        try:
+            yield
+        finally:
+            stop.set()
+            if task is not None:
+                await task
+
+    token = settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None
+    csrf_secret = form_secret(settings)
+    return create_app(
+        core.desk,
+        twilio_auth_token=token if settings.twilio_enabled else None,
+        csrf_secret=csrf_secret,
+        local_mode=not settings.twilio_enabled,
+        health=lambda: database_status(core.engine),
+        extra_routes=routes,
+        lifespan=lifespan,
+    )

@@ -1,0 +1,54 @@
+"""Long-running processes: the server (HTTP or Socket Mode) and the worker."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+
+import uvicorn
+
+from optdesk.root import Core, build_dispatcher, build_server, build_slack
+
+log = logging.getLogger("optdesk")
+
+
+def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
+    """Serve every endpoint and run the dispatcher; with --socket-mode Slack comes over a socket."""
+    slack = build_slack(core.settings, core.desk)
+    app = build_server(core, slack)
+    config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
+    server = uvicorn.Server(config)
+    log.info(
+        "optdesk serving on http://%s:%s (public URL %s)", host, port, core.settings.public_url
+    )
+    if not socket_mode:
+        server.run()
+        return 0
+    token = core.settings.slack_app_token
+    if token is None or not core.settings.slack_enabled:
+        log.error("--socket-mode needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
+        return 2
+    from bot.socket import run_socket_mode
+
+    async def both() -> None:
+        await asyncio.gather(server.serve(), run_socket_mode(slack.bolt, token.get_secret_value()))
+
+    asyncio.run(both())
+    return 0
+
+
+def work(core: Core) -> int:
+    """The dispatcher alone, for extra processes; stops cleanly on SIGINT/SIGTERM."""
+    dispatcher = build_dispatcher(core, build_slack(core.settings, core.desk))
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        log.info("optdesk worker dispatching")
+        await dispatcher.run_forever(stop=stop)
+
+    asyncio.run(run())
+    return 0

@@ -1,0 +1,133 @@
+"""The `optdesk` command line: keywords, ledger verify, exports and the schema rule."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from consent.records import InboundSms
+from consent.services import inbound, links
+from consent.services.context import Desk, DeskConfig
+from optdesk.cli import main
+from storage.engine import make_engine
+from storage.uow import SqlUnitOfWorkFactory
+from tests.support import FixedClock
+
+
+@pytest.fixture
+def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_url: str) -> str:
+    monkeypatch.chdir(tmp_path)
+    for name in ("SLACK_BOT_TOKEN", "TWILIO_AUTH_TOKEN", "OPTDESK_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OPTDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("OPTDESK_BUSINESS_NAME", "Lumen Studio")
+    monkeypatch.setenv("OPTDESK_BUSINESS_CONTACT", "hello@lumen.example")
+    return db_url
+
+
+def _desk(url: str) -> Desk:
+    return Desk(SqlUnitOfWorkFactory(make_engine(url)), FixedClock(), DeskConfig())
+
+
+def _history(url: str) -> None:
+    assert main(["db", "upgrade"]) == 0
+    desk = _desk(url)
+    token = links.issue_link(desk, "Ann Lee", actor="U1").url.rsplit("/", 1)[1]
+    links.submit_answer(desk, token, "yes", "415 555 0100", "1.2.3.4", "ua")
+    sms = InboundSms("SM" + "a" * 32, "+14155550100", "+15005550006", "STOP")
+    inbound.handle_inbound(desk, sms)
+
+
+def test_keywords_prints_the_three_answers_with_name_and_contact(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keywords"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("Lumen Studio:") == 3
+    assert "hello@lumen.example" in out and "Reply START" in out
+
+
+def test_ledger_verify_prints_the_count_and_the_newest_hash(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(cli_env)
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert "2 events" in out
+    assert len(out.split("newest hash ")[1].strip()) == 64
+
+
+def test_a_tampered_ledger_fails_verify_naming_the_event(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(cli_env)
+    engine = make_engine(cli_env)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":  # only a superuser can get past the trigger
+            conn.execute(sa.text("ALTER TABLE consent_event DISABLE TRIGGER USER"))
+        conn.execute(sa.text("UPDATE consent_event SET status = 'opted in' WHERE seq = 2"))
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 1
+    assert "event #2 was changed" in capsys.readouterr().err
+
+
+def test_export_consent_is_one_row_per_number_with_iso_utc_times(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(cli_env)
+    capsys.readouterr()
+    assert main(["export", "consent"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0] == ["phone", "contact", "status", "changed_at", "source"]
+    assert rows[1] == ["+14155550100", "Ann Lee", "opted out", "2026-07-01T16:00:00Z", "sms_keyword"]
+
+
+def test_export_events_lists_every_event_oldest_first(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _history(cli_env)
+    capsys.readouterr()
+    assert main(["export", "events"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert [(r["seq"], r["status"], r["source"]) for r in rows] == [
+        ("1", "opted in", "questionnaire"),
+        ("2", "opted out", "sms_keyword"),
+    ]
+    assert "Msg & data rates may apply" in rows[0]["evidence"]
+
+
+def test_sqlite_commands_apply_pending_migrations_first(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPTDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    assert main(["ledger", "verify"]) == 0
+    assert "0 events" in capsys.readouterr().out
+
+
+@pytest.mark.postgres
+def test_postgres_commands_refuse_an_old_schema(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_url: str,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPTDESK_DATABASE_URL", postgres_url)
+    assert main(["export", "consent"]) == 2
+    assert "optdesk db upgrade" in capsys.readouterr().err
+    assert main(["db", "upgrade"]) == 0
+    assert main(["export", "consent"]) == 0
+
+
+def test_a_bad_setting_is_named_at_start(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("OPTDESK_DEFAULT_REGION", "XX")
+    assert main(["keywords"]) == 2
+    assert "OPTDESK_DEFAULT_REGION" in capsys.readouterr().err
