@@ -110,6 +110,11 @@ THANKS: dict[str, tuple[str, str]] = {
         "Thank you! {business} can now text you at {phone}. A confirmation text is on its "
         "way. Reply STOP to any text to stop them.",
     ),
+    "already_opted_in": (
+        "You're subscribed",
+        "Thank you! {business} can text you at {phone}. You were already subscribed, so "
+        "there is no new confirmation text. Reply STOP to any text to stop them.",
+    ),
     "awaiting_start": ("One more step", AWAITING_START),
     "awaiting_start_no_sender": (
         "One more step",

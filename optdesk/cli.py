@@ -43,6 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     try:
         settings = Settings()
     except ValidationError as err:
@@ -89,19 +90,16 @@ def _keywords(settings: Settings) -> int:
     return 0
 
 
-def _quote(arg: str) -> str:
-    return f'"{arg}"' if (" " in arg and not arg.startswith('"')) else arg
-
-
 def _sms(core: Core, args: Sequence[str]) -> int:
-    from bot.cli import run_cli_command
+    from bot.cli import join_args, run_cli_reply
 
     try:
-        print(run_cli_command(core.desk, " ".join(_quote(a) for a in args), actor="cli"))
+        reply = run_cli_reply(core.desk, join_args(args), actor="cli")
     except ConsentError as err:
         print(err.reason, file=sys.stderr)
         return 1
-    return 0
+    print(reply.plain, file=sys.stdout if reply.ok else sys.stderr)
+    return 0 if reply.ok else 1
 
 
 def _verify(core: Core) -> int:

@@ -84,8 +84,10 @@ class SlackSide:
     bolt: Any | None  # slack_bolt AsyncApp, when Slack credentials are set
 
 
-def build_slack(settings: Settings, desk: Desk) -> SlackSide:
-    if not settings.slack_enabled:
+def build_slack(settings: Settings, desk: Desk, *, socket_mode: bool = False) -> SlackSide:
+    """Bolt and the Slack notifier with credentials (Socket Mode needs no signing secret);
+    otherwise local mode, said loudly."""
+    if not (settings.slack_enabled or (socket_mode and settings.slack_bot_token)):
         from bot.local_notifier import LocalNotifier
 
         log.warning(
@@ -94,19 +96,27 @@ def build_slack(settings: Settings, desk: Desk) -> SlackSide:
         )
         return SlackSide(LocalNotifier(), None)
     from bot.app import create_bolt_app
+    from bot.home import HomePublisher
     from bot.notifier import SlackNotifier
     from bot.slack_client import make_client
 
-    assert settings.slack_bot_token and settings.slack_signing_secret
+    assert settings.slack_bot_token
+    secret = settings.slack_signing_secret
     client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    home = HomePublisher(desk, client)
     bolt = create_bolt_app(
         desk,
         client=client,
-        signing_secret=settings.slack_signing_secret.get_secret_value(),
+        signing_secret=secret.get_secret_value() if secret else "",
         staff=settings.staff_ids(),
         thread_replies=settings.thread_replies,
+        socket_mode=socket_mode,
+        home=home,
     )
-    return SlackSide(SlackNotifier(client), bolt)
+    notifier = SlackNotifier(
+        client, home_refresh=home.refresh_recent, thread_replies=settings.thread_replies
+    )
+    return SlackSide(notifier, bolt)
 
 
 def build_dispatcher(core: Core, slack: SlackSide) -> Dispatcher:
@@ -146,4 +156,19 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
         health=lambda: database_status(core.engine),
         extra_routes=routes,
         lifespan=lifespan,
+        trust_proxy=settings.trust_proxy,
+    )
+
+
+def announce_demo(core: Core) -> None:
+    """Local mode: print a questionnaire link for a demo contact, so a newcomer sees the flow."""
+    from consent.services.links import issue_link
+
+    url = core.settings.public_url.rstrip("/")
+    issued = issue_link(core.desk, "Demo Client", actor="local")
+    log.warning(
+        "LOCAL MODE demo: open %s to answer as a client; texts 'sent' and a box to text back "
+        "are at %s/local/phone",
+        issued.url,
+        url,
     )

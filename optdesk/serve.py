@@ -8,17 +8,19 @@ import signal
 
 import uvicorn
 
-from optdesk.root import Core, build_dispatcher, build_server, build_slack
+from optdesk.root import Core, announce_demo, build_dispatcher, build_server, build_slack
 
 log = logging.getLogger("optdesk")
 
 
 def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
     """Serve every endpoint and run the dispatcher; with --socket-mode Slack comes over a socket."""
-    slack = build_slack(core.settings, core.desk)
+    slack = build_slack(core.settings, core.desk, socket_mode=socket_mode)
     app = build_server(core, slack)
     config = uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=False)
     server = uvicorn.Server(config)
+    if not core.settings.twilio_enabled:
+        announce_demo(core)
     log.info(
         "optdesk serving on http://%s:%s (public URL %s)", host, port, core.settings.public_url
     )
@@ -26,13 +28,15 @@ def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
         server.run()
         return 0
     token = core.settings.slack_app_token
-    if token is None or not core.settings.slack_enabled:
-        log.error("--socket-mode needs SLACK_APP_TOKEN, SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
+    if token is None or slack.bolt is None:
+        log.error("--socket-mode needs SLACK_APP_TOKEN and SLACK_BOT_TOKEN")
         return 2
     from bot.socket import run_socket_mode
 
+    bolt = slack.bolt
+
     async def both() -> None:
-        await asyncio.gather(server.serve(), run_socket_mode(slack.bolt, token.get_secret_value()))
+        await asyncio.gather(server.serve(), run_socket_mode(bolt, token.get_secret_value()))
 
     asyncio.run(both())
     return 0

@@ -8,6 +8,8 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
+__all__ = ["WRITE_OPTION", "Engine", "database_status", "make_engine", "normalize_url"]
+
 SQLITE_BUSY_TIMEOUT_S = 30
 PG_CONNECT_TIMEOUT_S = 10
 # Execution option read by the SQLite `begin` hook: True takes the write lock at BEGIN.

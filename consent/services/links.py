@@ -99,6 +99,7 @@ def open_link(desk: Desk, token: str) -> OpenLink:
 
 class Outcome(StrEnum):
     OPTED_IN = "opted_in"
+    ALREADY_OPTED_IN = "already_opted_in"  # recorded again; no second confirmation text
     AWAITING_START = "awaiting_start"  # recorded, but the carrier blocks until START
     OPTED_OUT = "opted_out"
     NO_ANSWER = "no_answer"
@@ -168,7 +169,7 @@ def _answer_yes(
     now: datetime,
 ) -> Answered:
     state = _number_for(uow, contact, e164)
-    evidence["phone_typed"] = e164
+    evidence["phone"] = e164
     if blocks_until_start(state):
         evidence["note"] = "carrier blocks texts until the client texts START"
         record_change(
@@ -194,11 +195,12 @@ def _answer_yes(
         now,
         contact_name=contact.name,
     )
-    if not was_in:
-        body = messages.opt_in_confirmation(desk.config.business_name)
-        draft = OutboundDraft(contact.id, e164, body, SendKind.CONFIRMATION, None, now)
-        msg = uow.messages.add_outbound(draft, now)
-        uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
+    if was_in:
+        return Answered(Outcome.ALREADY_OPTED_IN, e164)
+    body = messages.opt_in_confirmation(desk.config.business_name)
+    draft = OutboundDraft(contact.id, e164, body, SendKind.CONFIRMATION, None, now)
+    msg = uow.messages.add_outbound(draft, now)
+    uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
     return Answered(Outcome.OPTED_IN, e164)
 
 

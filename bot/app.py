@@ -1,0 +1,98 @@
+"""The Bolt app: `/sms`, the App Home tab, contact buttons, modals and thread replies."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from slack_bolt import BoltResponse
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.context import BotContext, ThreadReplies, guard
+from bot.home import HomePublisher
+from bot.listeners import commands, contacts, modals, threads
+from bot.listeners import home as home_tab
+from bot.slack_errors import SLACK_ERRORS
+from bot.staff import StaffPolicy
+from consent.services.context import Desk
+
+log = logging.getLogger("optdesk.bot")
+THREAD_MODES = ("confirm", "send", "off")
+# What a malformed payload makes Bolt's middleware raise.
+INPUT_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)
+
+
+def create_bolt_app(
+    desk: Desk,
+    *,
+    client: AsyncWebClient,
+    signing_secret: str,
+    staff: Sequence[str] = (),
+    thread_replies: ThreadReplies = "confirm",
+    socket_mode: bool = False,
+    home: HomePublisher | None = None,
+) -> AsyncApp:
+    """Build the AsyncApp on `client` (the composition root makes the client).
+
+    `staff`: Slack user ids and/or user group ids ("S..."); empty lets every member
+    send. `home`: pass the HomePublisher whose `refresh_recent` the SlackNotifier
+    gets, so the App Home follows consent changes. Over HTTP a signing secret is
+    required (Bolt answers 401 to unsigned requests); Socket Mode needs none.
+    """
+    if thread_replies not in THREAD_MODES:
+        raise ValueError(f"thread_replies must be one of {', '.join(THREAD_MODES)}")
+    if not socket_mode and not signing_secret:
+        raise ValueError("a Slack signing secret is required over HTTP")
+    app = AsyncApp(
+        client=client,
+        signing_secret=signing_secret,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+        logger=log,
+    )
+    ctx = BotContext(
+        desk=desk,
+        client=client,
+        staff=StaffPolicy(client, staff),
+        home=home or HomePublisher(desk, client),
+        thread_replies=thread_replies,
+    )
+    register_listeners(app, ctx)
+
+    async def on_error(error: Exception, response: Any) -> Any:
+        """Errors raised before any listener ran (listeners are guarded): Bolt's middleware."""
+        log.error("Slack request failed: %s", type(error).__name__, exc_info=error)
+        if response is None or response.status < 500:
+            return None
+        if isinstance(error, SLACK_ERRORS):
+            return BoltResponse(status=503, body="Slack could not be reached")
+        if isinstance(error, INPUT_ERRORS):  # a payload Bolt could not read
+            return BoltResponse(status=400, body="bad request")
+        return None
+
+    app.error(on_error)
+    return app
+
+
+def register_listeners(app: Any, ctx: BotContext) -> None:
+    """Every command, event, action and view listener, registered by name from bot.ids."""
+    guarded = _Guarded(app)
+    for module in (commands, home_tab, contacts, modals, threads):
+        module.register(guarded, ctx)
+
+
+class _Guarded:
+    """Registers every listener on the app through `guard`."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    def __getattr__(self, kind: str) -> Any:
+        register = getattr(self.app, kind)
+
+        def by_name(name: str) -> Any:
+            return lambda listener: register(name)(guard(listener))
+
+        return by_name

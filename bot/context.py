@@ -1,0 +1,104 @@
+"""What every listener needs, built once by `create_bolt_app`."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.home import HomePublisher
+from bot.home_view import filter_from_metadata
+from bot.modals import message_modal
+from bot.slack_errors import SLACK_ERRORS
+from bot.staff import StaffPolicy
+from consent.services.context import Desk
+
+ThreadReplies = Literal["confirm", "send", "off"]
+T = TypeVar("T")
+Listener = Callable[..., Awaitable[None]]
+log = logging.getLogger("optdesk.bot")
+OOPS = (
+    "Something went wrong on optdesk's side (it has been logged). "
+    "Check /sms status before trying again."
+)
+
+
+@dataclass
+class BotContext:
+    desk: Desk
+    client: AsyncWebClient
+    staff: StaffPolicy
+    home: HomePublisher
+    thread_replies: ThreadReplies
+
+    async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run a (sync) use case off the event loop."""
+        return await asyncio.to_thread(fn, *args, **kwargs)
+
+    async def tell(self, body: dict[str, Any], respond: Any, text: str) -> None:
+        """Answer a button click where it happened: home tab, message (ephemeral) or modal."""
+        user = str((body.get("user") or {}).get("id") or "")
+        view = body.get("view") or {}
+        if view.get("type") == "home":
+            wanted = filter_from_metadata(view.get("private_metadata"))
+            await self.home.publish_quietly(user, wanted, notice=text)
+        elif respond is not None and body.get("response_url"):
+            await respond(text=text, response_type="ephemeral", replace_original=False)
+        elif view.get("type") == "modal" and view.get("id"):
+            await self.client.views_update(view_id=view["id"], view=message_modal("optdesk", text))
+
+
+def user_of(body: dict[str, Any]) -> str:
+    user = body.get("user") or {}
+    return str(user.get("id") or body.get("user_id") or "")
+
+
+def small_int(text: object) -> int | None:
+    """A database id typed into a payload: plain ASCII digits that fit, else None."""
+    raw = str(text or "")
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+def contact_id_of(value: object) -> int | None:
+    """The contact id a button carries ("12" or "12:..."), or None if it isn't one."""
+    return small_int(str(value or "").split(":", 1)[0])
+
+
+def guard(listener: Listener) -> Listener:
+    """Run a listener; a failure is logged and told to the user, never handed to Bolt.
+
+    Bolt's async runner forgets an ack when the listener raises after it (it resets
+    `ack.response`), and Slack then sees a timeout; so failures stop here, and an
+    unacknowledged request still gets its ack.
+    """
+
+    @functools.wraps(listener)
+    async def guarded(**kwargs: Any) -> None:
+        try:
+            await listener(**kwargs)
+        except Exception:
+            log.exception("Slack listener %s failed", listener.__name__)
+            await _recover(kwargs)
+
+    return guarded
+
+
+async def _recover(kwargs: dict[str, Any]) -> None:
+    # only what the listener asked for is here (Bolt injects by parameter name)
+    body = kwargs.get("body") or kwargs.get("command") or {}
+    ack, respond = kwargs.get("ack"), kwargs.get("respond")
+    try:
+        if ack is not None and getattr(ack, "response", None) is None:
+            if body.get("type") == "view_submission":
+                await ack(response_action="update", view=message_modal("optdesk", OOPS))
+                return
+            await ack()
+        if respond is not None and body.get("response_url"):
+            await respond(text=OOPS, response_type="ephemeral", replace_original=False)
+    except SLACK_ERRORS:
+        log.warning("could not tell the user about the failure")

@@ -1,0 +1,1 @@
+"""Bolt listeners: each module registers one family on the app."""

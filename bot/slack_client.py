@@ -1,0 +1,23 @@
+"""The one Slack Web API client of a process, pointed at SLACK_API_URL."""
+
+from __future__ import annotations
+
+from slack_sdk.http_retry.builtin_async_handlers import (
+    AsyncConnectionErrorRetryHandler,
+    AsyncRateLimitErrorRetryHandler,
+)
+from slack_sdk.web.async_client import AsyncWebClient
+
+
+def make_client(token: str, base_url: str, *, timeout: int = 10) -> AsyncWebClient:
+    """An AsyncWebClient that retries a dropped connection and one rate-limit answer itself;
+    anything longer is the dispatcher's to retry with backoff."""
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url,
+        timeout=timeout,
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=1),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=1),
+        ],
+    )

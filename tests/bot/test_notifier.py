@@ -1,0 +1,215 @@
+"""The Notifier port on Slack (and in local mode): rendering, threads, failures."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import pytest
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import ids
+from bot.local_notifier import LocalNotifier
+from bot.notifier import SlackNotifier
+from consent.ports import NotifyError
+from tests.fakes import FakeSlack
+
+CHANNEL = "C0NOTIFY"
+INBOUND: dict[str, Any] = {
+    "type": "inbound",
+    "contact_id": 7,
+    "contact": "Ann <!channel> & co",
+    "phone": "+14155550100",
+    "body": "Is 9 ok? <@U1> &",
+    "media": [],
+    "media_types": [],
+    "intent": "none",
+    "message_id": 11,
+    "sid": "SM1",
+}
+
+
+def post(fake: FakeSlack, note: Mapping[str, Any], thread: str | None = None, **kw: Any) -> str:
+    base_url = kw.pop("base_url", None) or fake.base_url
+    client = AsyncWebClient(token="xoxb-test", base_url=base_url, timeout=kw.pop("timeout", 5))
+    return asyncio.run(SlackNotifier(client, **kw).post(CHANNEL, thread, note))
+
+
+def posted(fake: FakeSlack) -> tuple[dict[str, Any], str]:
+    call = fake.calls_to("chat.postMessage")[-1]
+    blocks = call.args.get("blocks")
+    blocks = json.loads(blocks) if isinstance(blocks, str) else blocks
+    return call.args, json.dumps(blocks or [], ensure_ascii=False)
+
+
+def test_a_first_inbound_text_starts_the_contacts_thread(fake: FakeSlack) -> None:
+    ts = post(fake, INBOUND)
+    assert ts == fake.calls_to("chat.postMessage")[0].response["ts"]  # type: ignore[index]
+    args, blob = posted(fake)
+    assert args["channel"] == CHANNEL and "thread_ts" not in args
+    assert "Ann &lt;!channel&gt; &amp; co" in blob and "+1 415-555-0100" in blob
+    assert "Is 9 ok? &lt;@U1&gt; &amp;" in blob
+    for action_id in (ids.SEND, ids.OPT_OUT, ids.MOVE_PICK, ids.VIEW):
+        assert f'"action_id": "{action_id}"' in blob
+    assert "<!channel>" not in args["text"] and "<@U1>" not in args["text"]
+    assert "stay in Slack unless you choose to text them" in blob
+
+
+def test_the_first_message_says_what_thread_replies_do(fake: FakeSlack) -> None:
+    post(fake, INBOUND, thread_replies="send")
+    _, blob = posted(fake)
+    assert "replies in this thread are texted to them" in blob
+
+
+def test_later_notes_go_into_the_thread(fake: FakeSlack) -> None:
+    post(fake, INBOUND, thread="1700000000.000100")
+    args, blob = posted(fake)
+    assert args["thread_ts"] == "1700000000.000100"
+    assert "replies in this thread" not in blob  # the header is for the first message only
+    assert f'"action_id": "{ids.SEND}"' in blob  # every inbound text can be answered
+
+
+def test_pictures_show_as_image_blocks(fake: FakeSlack) -> None:
+    note = dict(
+        INBOUND,
+        media=["https://api.twilio.com/m/ME1", "https://api.twilio.com/m/ME2"],
+        media_types=["image/jpeg", "application/pdf"],
+    )
+    post(fake, note)
+    _, blob = posted(fake)
+    assert '"type": "image"' in blob and "https://api.twilio.com/m/ME1" in blob
+    assert "Attachment: https://api.twilio.com/m/ME2" in blob
+
+
+def test_a_maybe_opt_out_is_flagged_with_a_one_click_opt_out(fake: FakeSlack) -> None:
+    post(
+        fake,
+        dict(INBOUND, body="can't stop smiling!", intent="maybe_opt_out"),
+        thread="1700000000.000100",
+    )
+    _, blob = posted(fake)
+    blocks = json.loads(blob)
+    [flag] = [
+        e
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == ids.OPT_OUT_NUMBER
+    ]
+    assert flag["value"] == "7:+14155550100"
+    assert flag["confirm"]["confirm"]["text"] == "Opt out"
+    assert "might be a request to stop" in blob
+
+
+def test_consent_notes_name_the_source_and_refresh_the_home_tab(fake: FakeSlack) -> None:
+    refreshed: list[bool] = []
+
+    async def refresh() -> None:
+        refreshed.append(True)
+
+    note = {
+        "type": "consent",
+        "contact_id": 7,
+        "contact": "Ann",
+        "phone": "+14155550100",
+        "status": "opted out",
+        "previous": "opted in",
+        "source": "staff",
+        "actor": "USTAFF",
+        "reason": "asked <politely>",
+        "awaiting_start": False,
+        "seq": 3,
+    }
+    post(fake, note, thread="1.2", home_refresh=refresh)
+    _, blob = posted(fake)
+    assert "*opted out* by staff by <@USTAFF>" in blob
+    assert "asked &lt;politely&gt;" in blob
+    assert refreshed == [True]
+
+
+def test_a_failing_home_refresh_does_not_fail_the_note(fake: FakeSlack) -> None:
+    async def broken() -> None:
+        raise RuntimeError("database gone")
+
+    note = {
+        "type": "consent",
+        "contact_id": 7,
+        "contact": "Ann",
+        "phone": "+14155550100",
+        "status": "opted in",
+        "source": "sms_keyword",
+        "actor": "sms",
+    }
+    assert post(fake, note, thread="1.2", home_refresh=broken)
+
+
+def test_delivery_results_land_in_the_thread(fake: FakeSlack) -> None:
+    note = {
+        "type": "delivery",
+        "contact_id": 7,
+        "phone": "+14155550100",
+        "message_id": 3,
+        "status": "failed",
+        "error": "Twilio error 30007",
+        "body": "See you <soon>",
+    }
+    post(fake, note, thread="1700000000.000100")
+    args, blob = posted(fake)
+    assert args["thread_ts"] == "1700000000.000100"
+    assert "Failed" in blob and "Twilio error 30007" in blob and "See you &lt;soon&gt;" in blob
+
+
+@pytest.mark.parametrize("fault", ["ratelimited", "server_error", "timeout", "network"])
+def test_retryable_failures_raise_notify_error(fake: FakeSlack, fault: str) -> None:
+    kw: dict[str, Any] = {}
+    if fault == "ratelimited":
+        fake.rate_limit(method="chat.postMessage", times=1)
+    elif fault == "server_error":
+        fake.fail_with(503, method="chat.postMessage")
+    elif fault == "timeout":
+        fake.hang(3, method="chat.postMessage")
+        kw["timeout"] = 0.5
+    else:
+        kw["base_url"] = "http://127.0.0.1:9/api/"  # nothing listens there
+    with pytest.raises(NotifyError):
+        post(fake, INBOUND, **kw)
+    fake.clear_faults()
+
+
+def test_permanent_failures_are_logged_clearly(
+    fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    fake.error("chat.postMessage", "channel_not_found")
+    with caplog.at_level(logging.ERROR, logger="optdesk.bot"), pytest.raises(NotifyError):
+        post(fake, INBOUND)
+    assert "channel_not_found" in caplog.text and "can't see it" in caplog.text
+
+
+def test_refused_blocks_fall_back_to_text(fake: FakeSlack) -> None:
+    fake.error("chat.postMessage", "invalid_blocks", times=1)
+    assert post(fake, INBOUND)
+    args, _ = posted(fake)
+    assert "blocks" not in args and "Is 9 ok?" in args["text"]
+
+
+def test_no_channel_is_logged_not_retried(
+    fake: FakeSlack, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    with caplog.at_level(logging.WARNING, logger="optdesk.bot"):
+        ts = asyncio.run(SlackNotifier(client).post("", None, INBOUND))
+    assert ts == "" and "OPTDESK_NOTIFY_CHANNEL" in caplog.text
+    assert fake.calls_to("chat.postMessage") == []
+
+
+def test_local_mode_logs_notes(caplog: pytest.LogCaptureFixture) -> None:
+    notifier = LocalNotifier()
+    with caplog.at_level(logging.INFO, logger="optdesk.bot"):
+        first = asyncio.run(notifier.post(CHANNEL, None, INBOUND))
+        second = asyncio.run(notifier.post(CHANNEL, first, INBOUND))
+    assert first != second
+    assert "LOCAL MODE: Slack post to #C0NOTIFY: " in caplog.text
+    assert "Ann <!channel> & co (+1 415-555-0100) texted:" in caplog.text  # plain, for a log

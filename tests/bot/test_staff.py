@@ -1,0 +1,84 @@
+"""Who is staff: user ids, user groups (cached briefly), and what happens when Slack fails."""
+
+from __future__ import annotations
+
+import asyncio
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.staff import StaffPolicy, user_zone
+from tests.fakes import FakeSlack
+
+
+class Ticks:
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def policy(fake: FakeSlack, staff: list[str], clock: Ticks | None = None) -> StaffPolicy:
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    return StaffPolicy(client, staff, ttl=60, clock=clock or Ticks())
+
+
+def test_no_staff_setting_lets_everyone(fake: FakeSlack) -> None:
+    assert asyncio.run(policy(fake, []).allows("UANY"))
+    assert asyncio.run(policy(fake, ["", "  "]).allows("UANY"))
+
+
+def test_user_ids(fake: FakeSlack) -> None:
+    staff = policy(fake, ["U1", "W2"])
+    assert asyncio.run(staff.allows("U1")) and asyncio.run(staff.allows("W2"))
+    assert not asyncio.run(staff.allows("U3"))
+    assert fake.calls_to("usergroups.users.list") == []
+
+
+def test_a_user_group_is_resolved_and_cached_briefly(fake: FakeSlack) -> None:
+    ticks = Ticks()
+    staff = policy(fake, ["S0STAFF"], ticks)
+    assert asyncio.run(staff.allows("UGROUPIE"))
+    assert not asyncio.run(staff.allows("UOTHER"))
+    assert len(fake.calls_to("usergroups.users.list")) == 1
+    fake.usergroups["S0STAFF"] = ["UOTHER"]
+    ticks.now = 61
+    assert asyncio.run(staff.allows("UOTHER"))
+    assert not asyncio.run(staff.allows("UGROUPIE"))
+    assert len(fake.calls_to("usergroups.users.list")) == 2
+
+
+def test_when_slack_fails_the_last_known_members_count(fake: FakeSlack) -> None:
+    ticks = Ticks()
+    staff = policy(fake, ["S0STAFF"], ticks)
+    assert asyncio.run(staff.allows("UGROUPIE"))
+    fake.fail_with(500, method="usergroups.users.list")
+    ticks.now = 120
+    assert asyncio.run(staff.allows("UGROUPIE"))
+
+
+def test_an_unknown_group_lets_nobody_in(fake: FakeSlack) -> None:
+    assert not asyncio.run(policy(fake, ["SNOSUCH"]).allows("UGROUPIE"))
+
+
+def test_a_group_never_reached_lets_nobody_in(fake: FakeSlack) -> None:
+    fake.fail_with(500, method="usergroups.users.list")
+    assert not asyncio.run(policy(fake, ["S0STAFF"]).allows("UGROUPIE"))
+
+
+def test_users_and_groups_together(fake: FakeSlack) -> None:
+    staff = policy(fake, ["U1", "S0STAFF"])
+    assert asyncio.run(staff.allows("U1")) and asyncio.run(staff.allows("UGROUPIE"))
+
+
+def test_time_zone_from_slack_or_utc_with_a_note(fake: FakeSlack) -> None:
+    fake.users["ULONDON"] = {"tz": "Europe/London"}
+    fake.users["UBAD"] = {"tz": "Mars/Olympus"}
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    zone, note = asyncio.run(user_zone(client, "ULONDON"))
+    assert str(zone) == "Europe/London" and note is None
+    zone, note = asyncio.run(user_zone(client, "UBAD"))
+    assert str(zone) == "UTC" and note is not None and "read as UTC" in note
+    fake.error("users.info", "user_not_found")
+    zone, note = asyncio.run(user_zone(client, "UGONE"))
+    assert str(zone) == "UTC" and note is not None

@@ -1,0 +1,113 @@
+"""create_app: health, routing, error pages, extra routes and the lifespan."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from consent.errors import Forbidden, NotFound
+from tests.webhooks.conftest import CSRF_SECRET, SiteFactory
+from tests.webhooks.helpers import LiveServer, Site
+from webhooks.app import create_app
+
+
+def test_healthz_reports_the_database(site: Site) -> None:
+    response = site.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"ok": True, "database": {"ok": True, "dialect": "sqlite"}} or (
+        response.json()["database"]["dialect"] == "postgresql"
+    )
+
+
+def test_healthz_is_503_when_the_database_is_down(make_site: SiteFactory) -> None:
+    down = make_site(health=lambda: {"ok": False, "error": "OperationalError: no such file"})
+    response = down.http.get("/healthz")
+    assert response.status_code == 503 and response.json()["ok"] is False
+
+    def broken() -> dict[str, object]:
+        raise RuntimeError("boom")
+
+    crashed = make_site(health=broken)
+    response = crashed.http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == {"ok": False, "error": "RuntimeError"}
+
+
+def test_unknown_paths_and_methods_get_friendly_answers(site: Site) -> None:
+    missing = site.http.get("/nothing/here")
+    assert missing.status_code == 404 and "Page not found" in missing.text
+    assert missing.headers["x-frame-options"] == "DENY"
+    wrong_method = site.http.get("/twilio/sms")
+    assert wrong_method.status_code == 405
+    assert wrong_method.headers["content-type"].startswith("text/plain")
+    assert "POST" in wrong_method.headers["allow"]
+    put = site.http.put(site.issue())
+    assert put.status_code == 405
+
+
+def _serve(
+    site: Site, routes: list[Route], lifespan: object = None
+) -> tuple[LiveServer, Starlette]:
+    app = create_app(
+        site.desk,
+        twilio_auth_token="token",
+        csrf_secret=CSRF_SECRET,
+        local_mode=False,
+        health=lambda: {"ok": True},
+        extra_routes=routes,
+        lifespan=lifespan,  # type: ignore[arg-type]
+    )
+    return LiveServer(app).start(), app
+
+
+def test_unexpected_errors_become_a_500_page_without_a_stack_trace(site: Site) -> None:
+    async def explode(_request: Request) -> PlainTextResponse:
+        raise RuntimeError("secret internals /etc/passwd")
+
+    async def missing(_request: Request) -> PlainTextResponse:
+        raise NotFound("no such thing")
+
+    async def forbidden(_request: Request) -> PlainTextResponse:
+        raise Forbidden("nope")
+
+    routes = [Route("/boom", explode), Route("/missing", missing), Route("/forbidden", forbidden)]
+    server, _app = _serve(site, routes)
+    try:
+        # A fresh connection each: uvicorn closes one after an unhandled error.
+        boom = httpx.get(server.url + "/boom", trust_env=False)
+        assert boom.status_code == 500
+        assert "Something went wrong on our side" in boom.text
+        assert "Traceback" not in boom.text and "secret internals" not in boom.text
+        assert boom.headers["cache-control"] == "no-store"
+        assert "default-src 'none'" in boom.headers["content-security-policy"]
+        assert httpx.get(server.url + "/missing", trust_env=False).status_code == 404
+        assert httpx.get(server.url + "/forbidden", trust_env=False).status_code == 403
+    finally:
+        server.stop()
+
+
+def test_extra_routes_and_the_lifespan_are_wired_in(site: Site) -> None:
+    events: list[str] = []
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        events.append("start")
+        yield
+        events.append("stop")
+
+    async def hello(_request: Request) -> PlainTextResponse:
+        return PlainTextResponse("hi")
+
+    server, _app = _serve(site, [Route("/slack/events", hello, methods=["POST"])], lifespan)
+    try:
+        with httpx.Client(base_url=server.url, trust_env=False) as client:
+            assert client.post("/slack/events").text == "hi"
+    finally:
+        server.stop()
+    assert events == ["start", "stop"]

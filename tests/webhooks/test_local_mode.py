@@ -1,0 +1,91 @@
+"""Local mode: the pretend phone at /local/phone, reachable only without Twilio."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+from consent.model import Status
+from consent.services.dispatch import Dispatcher
+from tests.support import RecordingNotifier
+from tests.webhooks.conftest import SiteFactory
+from tests.webhooks.helpers import Site
+from webhooks.local_gateway import LocalGateway
+
+PHONE = "+14155550100"
+CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+
+
+def _local(make_site: SiteFactory) -> Site:
+    return make_site(local_mode=True, with_token=False)
+
+
+def _csrf(site: Site) -> str:
+    page = site.http.get("/local/phone")
+    assert page.status_code == 200
+    found = CSRF.search(page.text)
+    assert found
+    return found.group(1)
+
+
+def _text_back(site: Site, from_: str, body: str, csrf: str | None = None) -> str:
+    token = csrf or _csrf(site)
+    response = site.post_form("/local/phone", {"csrf": token, "from": from_, "body": body}, token)
+    return f"{response.status_code} {response.text}"
+
+
+def test_texts_the_desk_sent_show_up_on_the_local_phone(make_site: SiteFactory) -> None:
+    site = _local(make_site)
+    site.answer(site.issue("Ada <b>Lovelace</b>"), "yes", PHONE)
+    dispatcher = Dispatcher(site.desk, LocalGateway(), RecordingNotifier())
+    assert asyncio.run(dispatcher.run_once()) >= 1
+    page = site.http.get("/local/phone").text
+    assert "LOCAL MODE" in page
+    assert "+1 415-555-0100" in page
+    assert "You&#39;re subscribed to texts" in page
+    assert "Ada &lt;b&gt;Lovelace&lt;/b&gt;" in page
+    assert site.twilio.sent == []
+
+
+def test_texting_back_runs_the_same_inbound_handling(make_site: SiteFactory) -> None:
+    site = _local(make_site)
+    page = _text_back(site, "(415) 555-0100", "STOP")
+    assert page.startswith("200") and "You texted" in page
+    state = site.number(PHONE)
+    assert state is not None and state.status is Status.OPTED_OUT
+    (message,) = site.messages_to(PHONE)
+    assert message.direction == "in" and message.body == "STOP"
+
+
+def test_local_app_mode_shows_the_instant_reply(make_site: SiteFactory) -> None:
+    site = make_site(local_mode=True, with_token=False, keywords_by="app")
+    page = _text_back(site, PHONE, "HELP")
+    assert "Instant reply" in page and "hello@bloom.example" in page
+
+
+def test_a_bad_number_or_empty_text_is_shown_again(make_site: SiteFactory) -> None:
+    site = _local(make_site)
+    before = site.snapshot()
+    assert _text_back(site, "12", "hi").startswith("422")
+    assert _text_back(site, PHONE, "   ").startswith("422")
+    assert site.snapshot() == before
+
+
+def test_the_local_phone_checks_csrf(make_site: SiteFactory) -> None:
+    site = _local(make_site)
+    before = site.snapshot()
+    refused = site.http.post("/local/phone", data={"from": PHONE, "body": "STOP"})
+    assert refused.status_code == 403
+    assert site.snapshot() == before
+
+
+def test_the_local_phone_is_unreachable_when_twilio_is_configured(make_site: SiteFactory) -> None:
+    for site in (make_site(local_mode=True), make_site()):
+        assert site.http.get("/local/phone").status_code == 404
+        assert site.http.post("/local/phone", data={"from": PHONE, "body": "x"}).status_code == 404
+
+
+def test_twilio_webhooks_are_refused_in_local_mode(make_site: SiteFactory) -> None:
+    site = _local(make_site)
+    assert site.text_in(PHONE, "STOP").status_code == 403
+    assert site.number(PHONE) is None

@@ -1,0 +1,18 @@
+"""Local mode's `SmsGateway`: nothing is sent; every text is printed to the log, loudly."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from consent.ports import SendResult
+
+log = logging.getLogger("optdesk.local")
+
+
+class LocalGateway:
+    """Without Twilio credentials texts stay in the database; see them on /local/phone."""
+
+    def send(self, to: str, body: str, message_id: int) -> SendResult:
+        log.warning("LOCAL MODE: text to %s : %s", to, body)
+        return SendResult(sid="LOCAL" + secrets.token_hex(15), status="sent")

@@ -1,0 +1,66 @@
+"""HTML pages: one autoescaping Jinja2 environment and the friendly error pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from consent import messages
+from webhooks.headers import nonce_of
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+# Which friendly page answers which HTTP status when nothing more specific is known.
+_PROBLEM_BY_STATUS = {
+    400: "bad_request",
+    403: "forbidden",
+    404: "not_found",
+    405: "bad_request",
+    410: "link_expired",
+    413: "too_large",
+    415: "bad_request",
+    422: "bad_request",
+}
+
+
+class Pages:
+    """Renders the templates; everything is autoescaped (`.html` and strings alike)."""
+
+    def __init__(self, business: str) -> None:
+        self.business = business
+        self.env = Environment(
+            loader=FileSystemLoader(TEMPLATES),
+            autoescape=select_autoescape(default=True, default_for_string=True),
+            undefined=StrictUndefined,
+            auto_reload=False,
+        )
+
+    def render(
+        self, request: Request, template: str, *, status: int = 200, **context: Any
+    ) -> HTMLResponse:
+        page = self.env.get_template(template).render(
+            business=self.business, nonce=nonce_of(request), **context
+        )
+        return HTMLResponse(page, status_code=status)
+
+    def problem(
+        self,
+        request: Request,
+        status: int,
+        cause: str | None = None,
+        *,
+        retry_url: str | None = None,
+    ) -> Response:
+        """A friendly page for an error (plain text for Twilio, which reads no HTML)."""
+        cause = cause or _PROBLEM_BY_STATUS.get(status, "error")
+        title, text = messages.PROBLEM_PAGES[cause]
+        text = text.format(business=self.business)
+        if request.url.path.startswith("/twilio/"):
+            return PlainTextResponse(f"{title}. {text}", status_code=status)
+        return self.render(
+            request, "problem.html", status=status, title=title, text=text, retry_url=retry_url
+        )
