@@ -37,3 +37,7 @@ class Forbidden(ConsentError):
 
 class InvalidInput(ConsentError):
     """Anything else malformed; the reason is shown to the user as is."""
+
+
+class AlreadyDone(ConsentError):
+    """The same request (a retried event, a second click) was already carried out once."""

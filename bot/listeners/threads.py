@@ -21,7 +21,7 @@ from bot.thread_reply import (
     reply_key,
 )
 from consent import messages
-from consent.errors import ConsentError
+from consent.errors import AlreadyDone, ConsentError
 from consent.phones import display_phone
 from consent.services.home import phone_for_contact, view_contact
 from consent.services.staff import send_text
@@ -34,11 +34,11 @@ async def send_reply(ctx: BotContext, user: str, contact_id: int, key: str, text
     """Text a thread reply once, through the gate; the answer to show its author."""
     if not await ctx.staff.allows(user):
         return f"Not sent: {messages.NOT_STAFF}"
-    if not await ctx.call(claim_once, ctx.desk, key):
-        return ALREADY
     try:
         phone = await ctx.call(phone_for_contact, ctx.desk, contact_id)
-        queued = await ctx.call(send_text, ctx.desk, phone, text, actor=user)
+        queued = await ctx.call(send_text, ctx.desk, phone, text, actor=user, once=key)
+    except AlreadyDone:
+        return ALREADY
     except ConsentError as err:
         return escape_mrkdwn(err.reason)
     to = escape_mrkdwn(display_phone(queued.message.e164))

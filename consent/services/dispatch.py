@@ -85,7 +85,7 @@ class Dispatcher:
             if isinstance(decision, Refused):
                 uow.messages.set_status(message.id, Delivery.REFUSED, error=decision.reason)
                 uow.outbox.done(item.id)
-                notify(uow, delivery_note(message, "refused", decision.reason), now)
+                notify(uow, delivery_note(uow, message, "refused", decision.reason), now)
                 uow.commit()
                 return
             if isinstance(decision, Wait):
@@ -117,7 +117,7 @@ class Dispatcher:
             uow.outbox.fail(item.id, err.reason)
             if err.unsubscribed:
                 carrier_opt_out(uow, message, now)
-            notify(uow, delivery_note(message, "failed", err.reason), now)
+            notify(uow, delivery_note(uow, message, "failed", err.reason), now)
             uow.commit()
 
     # Slack ---------------------------------------------------------------------------------

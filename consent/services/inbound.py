@@ -140,7 +140,7 @@ def record_delivery(desk: Desk, sid: str, status: str, error_code: str | None) -
         if error_code == UNSUBSCRIBED_AT_CARRIER:
             carrier_opt_out(uow, message, now)
         if status in ("delivered", "undelivered", "failed"):
-            notify(uow, delivery_note(message, status, error), now)
+            notify(uow, delivery_note(uow, message, status, error), now)
         uow.commit()
     return True
 
@@ -168,11 +168,15 @@ def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime) -> None:
     )
 
 
-def delivery_note(message: Message, status: str, error: str | None) -> dict[str, object]:
+def delivery_note(
+    uow: UnitOfWork, message: Message, status: str, error: str | None
+) -> dict[str, object]:
     """The Slack note that tells a contact's thread what became of one outbound text."""
+    contact = uow.contacts.get(message.contact_id)
     return {
         "type": "delivery",
         "contact_id": message.contact_id,
+        "contact": contact.name if contact else message.e164,
         "phone": message.e164,
         "message_id": message.id,
         "status": status,

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from consent.errors import Forbidden, InvalidInput, NotFound
+from consent.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from consent.model import NumberState, SendKind, Source, Status, may_staff_set
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
@@ -52,11 +52,18 @@ def _queue(
     return message
 
 
-def send_text(desk: Desk, who: str, text: str, *, actor: str) -> Queued:
-    """A text typed by staff: refused with the reason unless the number is opted in."""
+def send_text(desk: Desk, who: str, text: str, *, actor: str, once: str | None = None) -> Queued:
+    """A text typed by staff: refused with the reason unless the number is opted in.
+
+    `once` is an idempotency key claimed in the same transaction as the queued text:
+    a retried event or a second click raises AlreadyDone, and a refusal leaves the
+    key unclaimed so the same reply can be sent after the client opts in.
+    """
     body = check_text(text)
     now = desk.clock.now()
     with desk.uow() as uow:
+        if once is not None and not uow.idempotency.claim(once[:200], now):
+            raise AlreadyDone("This was already texted once: it is not sent again.")
         target = resolve(desk, uow, who)
         state = best_number(target)
         _gate(state, SendKind.MANUAL, now)

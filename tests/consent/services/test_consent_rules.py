@@ -196,3 +196,17 @@ def test_counts_and_pending(desk: Desk) -> None:
     assert counts.by_status[Status.OPTED_IN] == 1
     assert counts.by_status[Status.OPTED_OUT] == 0
     assert counts.pending == 1
+
+
+def test_a_reply_sent_once_is_never_sent_twice_and_a_refusal_keeps_it_sendable(
+    desk: Desk,
+) -> None:
+    from consent.errors import AlreadyDone
+
+    links.issue_link(desk, "Ann Lee", actor="U1", phone="4155550100")
+    with pytest.raises(Forbidden):
+        staff.send_text(desk, "Ann Lee", "hi", actor="U1", once="slack:reply:C1:1.2")
+    _opt_in(desk)
+    staff.send_text(desk, "Ann Lee", "hi", actor="U1", once="slack:reply:C1:1.2")
+    with pytest.raises(AlreadyDone):
+        staff.send_text(desk, "Ann Lee", "hi", actor="U1", once="slack:reply:C1:1.2")
