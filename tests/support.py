@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import uvicorn
 
 from consent.ports import NotifyError, SendResult, SmsError
 
@@ -52,3 +56,53 @@ class RecordingNotifier:
             raise NotifyError("slack is down")
         self.posts.append((channel, thread_ts, dict(note)))
         return f"1700000000.{len(self.posts):06d}"
+
+
+def wait_until(check: Callable[[], object], timeout: float = 5.0, every: float = 0.02) -> Any:
+    """Poll `check` until it returns something truthy; fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        time.sleep(every)
+
+
+class LiveServer:
+    """An ASGI app under a real uvicorn in a background thread, on a free 127.0.0.1 port."""
+
+    def __init__(self, app: Any, *, lifespan: str = "on") -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        config = uvicorn.Config(
+            app,
+            log_level="critical",
+            lifespan=lifespan,
+            ws="none",
+            http="h11",
+            access_log=False,
+            proxy_headers=False,  # the app itself decides whether to trust X-Forwarded-For
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
+        )
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> LiveServer:
+        self.thread.start()
+        wait_until(lambda: self.server.started or not self.thread.is_alive(), timeout=10)
+        if not self.server.started:
+            raise RuntimeError("uvicorn did not start")
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+        self.sock.close()

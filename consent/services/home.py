@@ -14,7 +14,7 @@ from consent.ports import UnitOfWork
 from consent.records import Message
 from consent.services.contacts import Target, best_number
 from consent.services.context import Desk
-from consent.services.queries import PENDING, ContactView, Counts
+from consent.services.queries import PENDING, ContactView, Counts, view_of
 from consent.services.staff import OptedOut, opt_out_by_staff
 
 PAGE_SIZE = 20
@@ -107,18 +107,8 @@ def _contact(uow: UnitOfWork, contact_id: int) -> Contact:
 
 def view_contact(desk: Desk, contact_id: int, *, messages: int = 20) -> ContactView:
     """One contact (by id) with numbers, statuses, consent history and latest messages."""
-    now = desk.clock.now()
     with desk.uow(write=False) as uow:
-        contact = _contact(uow, contact_id)
-        project = uow.projects.get(contact.project_id) if contact.project_id else None
-        return ContactView(
-            contact,
-            uow.numbers.for_contact(contact.id),
-            contact.id in uow.links.pending_contacts(now),
-            uow.ledger.for_contact(contact.id),
-            uow.messages.for_contact(contact.id, messages),
-            project.name if project else None,
-        )
+        return view_of(uow, _contact(uow, contact_id), desk.clock.now(), messages)
 
 
 def phone_for_contact(desk: Desk, contact_id: int) -> str:

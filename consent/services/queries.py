@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from consent.model import ChainReport, ConsentEvent, Contact, NumberState, Status, verify_chain
+from consent.ports import UnitOfWork
 from consent.records import Message
 from consent.services.contacts import resolve
 from consent.services.context import Desk
@@ -37,19 +39,21 @@ class ContactView:
 
 def contact_view(desk: Desk, who: str, *, messages: int = 20) -> ContactView:
     """One contact's numbers, statuses, consent history and latest messages."""
-    now = desk.clock.now()
     with desk.uow(write=False) as uow:
-        target = resolve(desk, uow, who)
-        contact = target.contact
-        project = uow.projects.get(contact.project_id) if contact.project_id else None
-        return ContactView(
-            contact,
-            uow.numbers.for_contact(contact.id),
-            contact.id in uow.links.pending_contacts(now),
-            uow.ledger.for_contact(contact.id),
-            uow.messages.for_contact(contact.id, messages),
-            project.name if project else None,
-        )
+        return view_of(uow, resolve(desk, uow, who).contact, desk.clock.now(), messages)
+
+
+def view_of(uow: UnitOfWork, contact: Contact, now: datetime, messages: int) -> ContactView:
+    """Everything about one contact that staff read, in one unit of work."""
+    project = uow.projects.get(contact.project_id) if contact.project_id else None
+    return ContactView(
+        contact,
+        uow.numbers.for_contact(contact.id),
+        contact.id in uow.links.pending_contacts(now),
+        uow.ledger.for_contact(contact.id),
+        uow.messages.for_contact(contact.id, messages),
+        project.name if project else None,
+    )
 
 
 def verify_ledger(desk: Desk) -> ChainReport:

@@ -11,22 +11,19 @@ import hashlib
 import hmac
 import itertools
 import json
-import socket
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
-import uvicorn
 from slack_sdk.signature import SignatureVerifier
 from starlette.types import Receive, Scope, Send
 
 from consent.services.context import Desk
 from tests.fakes import FakeSlack
-from tests.support import FixedClock
+from tests.support import FixedClock, LiveServer, wait_until
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0001"
@@ -45,44 +42,12 @@ class Switch:
         await self.app(scope, receive, send)
 
 
-class Server:
+class Server(LiveServer):
+    """One live server for the whole bot suite; each test swaps the app behind its Switch."""
+
     def __init__(self) -> None:
         self.switch = Switch()
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(
-            self.switch, lifespan="off", ws="none", log_level="warning", access_log=False
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> Server:
-        self.thread.start()
-        wait_until(lambda: self.server.started, timeout=10)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
-
-
-def wait_until(check: Callable[[], object], timeout: float = 5.0, every: float = 0.02) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(every)
+        super().__init__(self.switch, lifespan="off")
 
 
 def signed_headers(

@@ -21,7 +21,8 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 
-from tests.bot.harness import signed_headers, wait_until
+from tests.bot.harness import signed_headers
+from tests.support import wait_until
 from tests.fakes import FakeSlack, FakeTwilio
 from tests.webhooks.helpers import CSRF_FIELD, inbound_form, new_sid, sign
 

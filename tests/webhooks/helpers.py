@@ -5,9 +5,6 @@ from __future__ import annotations
 import asyncio
 import re
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,9 +12,7 @@ from typing import Any
 
 import httpx
 import sqlalchemy as sa
-import uvicorn
 from sqlalchemy.engine import Engine
-from starlette.applications import Starlette
 from twilio.request_validator import RequestValidator
 
 from consent.model import NumberState
@@ -27,49 +22,11 @@ from consent.services.dispatch import Dispatcher
 from consent.services.links import issue_link
 from storage.tables import metadata
 from tests.fakes import FakeTwilio
-from tests.support import FixedClock, RecordingNotifier
+from tests.support import FixedClock, LiveServer, RecordingNotifier
+
+__all__ = ["CSRF_FIELD", "LiveServer", "Site", "inbound_form", "new_sid", "sign"]
 
 CSRF_FIELD = re.compile(r'name="csrf" value="([^"]+)"')
-
-
-class LiveServer:
-    """uvicorn in a background thread on a free 127.0.0.1 port."""
-
-    def __init__(self, app: Starlette) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(
-            app,
-            log_level="critical",
-            lifespan="on",
-            ws="none",
-            http="h11",
-            access_log=False,
-            proxy_headers=False,  # the app itself decides whether to trust X-Forwarded-For
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(
-            target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True
-        )
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> LiveServer:
-        self.thread.start()
-        deadline = time.monotonic() + 10
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-        return self
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(10)
-        self.sock.close()
 
 
 def new_sid(prefix: str = "SM") -> str:
