@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from tests.bot.harness import signed_headers
-from tests.support import wait_until
 from tests.fakes import FakeSlack, FakeTwilio
+from tests.support import wait_until
 from tests.webhooks.helpers import CSRF_FIELD, inbound_form, new_sid, sign
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
