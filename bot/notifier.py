@@ -65,7 +65,8 @@ class SlackNotifier:
                 ts = await self._post_text_only(channel, thread_ts, text)
             else:
                 raise self._failure(channel, code) from err
-        if note.get("type") == "consent" and self.home_refresh is not None:
+        changed = note.get("type") == "consent" or bool(note.get("status"))
+        if changed and self.home_refresh is not None:
             await self._refresh_home()
         return ts
 

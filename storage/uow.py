@@ -53,6 +53,7 @@ class SqlUnitOfWork:
     threads: ThreadRepo
     idempotency: Idempotency
     outbox: Outbox
+    _ledger: SqlLedger
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self._engine = engine
@@ -75,9 +76,10 @@ class SqlUnitOfWork:
             conn.close()
             raise
         self._conn = conn
+        self._ledger = SqlLedger(conn)
+        self.ledger = self._ledger
         self.contacts = SqlContactRepo(conn)
-        self.numbers = SqlNumberRepo(conn)
-        self.ledger = SqlLedger(conn)
+        self.numbers = SqlNumberRepo(conn, self._ledger)
         self.links = SqlLinkRepo(conn)
         self.messages = SqlMessageRepo(conn)
         self.projects = SqlProjectRepo(conn)
@@ -102,9 +104,12 @@ class SqlUnitOfWork:
             conn.close()
 
     def commit(self) -> None:
-        self.connection.commit()
+        conn = self.connection
+        self._ledger.flush()
+        conn.commit()
 
     def rollback(self) -> None:
+        self._ledger.reset()
         self.connection.rollback()
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import partial
 
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
@@ -30,18 +31,21 @@ from consent.errors import InvalidPhone
 from consent.phones import parse_phone
 from consent.records import InboundSms
 from consent.services.context import Desk
-from consent.services.inbound import handle_inbound, record_delivery
+from consent.services.inbound import InboundResult, handle_inbound_many, record_delivery
 from webhooks.forms import TWILIO_BODY_LIMIT, read_form
+from webhooks.group_commit import GroupCommit
 
 log = logging.getLogger("optdesk.webhooks")
 
+# ASCII digits only: `\d` would also match fullwidth and Arabic-Indic digits.
 _SID = re.compile(r"[A-Z]{2}[0-9a-fA-F]{32}")
-_E164 = re.compile(r"\+[1-9]\d{6,14}")
+_E164 = re.compile(r"\+[1-9][0-9]{6,14}")
 _STATUS = re.compile(r"[a-z_]{1,32}")
-_ERROR_CODE = re.compile(r"\d{1,6}")
+_ERROR_CODE = re.compile(r"[0-9]{1,6}")
 _MAX_MEDIA = 10
 _MAX_BODY_CHARS = 5000
 _MAPPED = {"MessageSid", "SmsSid", "SmsMessageSid", "From", "To", "Body", "OptOutType"}
+_STATUS_FIELDS = ("MessageSid", "SmsSid", "MessageStatus", "SmsStatus", "ErrorCode")
 
 
 class BadForm(ValueError):
@@ -58,8 +62,19 @@ def _sender(raw: str, region: str) -> str:
         raise BadForm("From is not a phone number") from None
 
 
+def repeated(form: Mapping[str, str] | FormData, names: Iterable[str]) -> str | None:
+    """The first of `names` given more than once (Twilio never repeats them), or None."""
+    getlist = getattr(form, "getlist", None)
+    if getlist is None:
+        return None
+    return next((name for name in names if len(getlist(name)) > 1), None)
+
+
 def to_inbound_sms(form: Mapping[str, str] | FormData, region: str = "US") -> InboundSms:
     """Translate Twilio's inbound-message form into the core's InboundSms; BadForm if unusable."""
+    twice = repeated(form, sorted(_MAPPED))
+    if twice is not None:
+        raise BadForm(f"{twice} is given more than once")
     sid = str(form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
     if not _SID.fullmatch(sid):
         raise BadForm("MessageSid is missing or malformed")
@@ -104,6 +119,9 @@ class TwilioHooks:
     def __init__(self, desk: Desk, auth_token: str | None) -> None:
         self.desk = desk
         self.validator = RequestValidator(auth_token) if auth_token else None
+        self.inbound_writer: GroupCommit[InboundSms, InboundResult] = GroupCommit(
+            partial(handle_inbound_many, desk)
+        )
 
     def routes(self) -> list[Route]:
         return [
@@ -135,11 +153,14 @@ class TwilioHooks:
             sms = to_inbound_sms(form, self.desk.config.default_region)
         except BadForm as err:
             raise HTTPException(400, str(err)) from None
-        result = await run_in_threadpool(handle_inbound, self.desk, sms)
+        result = await self.inbound_writer.submit(sms)
         return twiml(result.reply)
 
     async def status(self, request: Request) -> Response:
         form = await self.verified_form(request)
+        twice = repeated(form, _STATUS_FIELDS)
+        if twice is not None:
+            raise HTTPException(400, f"{twice} is given more than once")
         sid = str(form.get("MessageSid") or form.get("SmsSid") or "").strip()
         status = str(form.get("MessageStatus") or form.get("SmsStatus") or "").strip().lower()
         code = str(form.get("ErrorCode") or "").strip() or None

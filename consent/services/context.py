@@ -54,12 +54,16 @@ def record_change(
     *,
     awaiting_start: bool = False,
     contact_name: str = "",
+    note: bool = True,
 ) -> ConsentEvent:
-    """Set a number's status, chain the event into the ledger and queue its notification."""
+    """Set a number's status, chain the event into the ledger and queue its notification
+    (`note=False` when the caller's own note already tells the change)."""
     uow.numbers.set_status(state.id, status, source, at, awaiting_start)
     event = uow.ledger.append(
         EventDraft(state.e164, state.contact_id, status, source, actor, evidence), at
     )
+    if not note:
+        return event
     notify(
         uow,
         {

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -12,6 +14,8 @@ from consent.phones import display_phone
 from consent.ports import UnitOfWork
 from consent.records import DELIVERY_RANK, InboundSms, Message, OutboundDraft, OutboxKind
 from consent.services.context import Desk, notify, record_change
+
+log = logging.getLogger("optdesk.inbound")
 
 # What Twilio's own opt-out handling matches: the whole body, one word, any case.
 TWILIO_OPT_OUT = frozenset(
@@ -31,31 +35,59 @@ class InboundResult:
 
 def handle_inbound(desk: Desk, sms: InboundSms) -> InboundResult:
     """One inbound text, once: a retried MessageSid changes nothing twice."""
-    now = desk.clock.now()
     with desk.uow() as uow:
-        if not uow.idempotency.claim(f"sms:{sms.sid}", now):
-            return InboundResult(None, duplicate=True)
-        state = uow.numbers.get(sms.from_, lock=True)
-        if state is None:
-            contact = uow.contacts.add(display_phone(sms.from_), None, None)
-            state = uow.numbers.add(sms.from_, contact.id)
-            name = contact.name
-        else:
-            found = uow.contacts.get(state.contact_id)
-            name = found.name if found else sms.from_
-        intent = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper()) or classify(
-            sms.body, opted_out=state.status is Status.OPTED_OUT
-        )
-        message = uow.messages.add_inbound(sms, state.contact_id, now)
-        reply = _act(desk, uow, sms, state, intent, name)
-        notify(uow, _inbound_note(sms, state, message, intent, name), now)
+        result = _handle(desk, uow, sms)
         uow.commit()
+    return result
+
+
+def handle_inbound_many(desk: Desk, batch: Sequence[InboundSms]) -> list[InboundResult | Exception]:
+    """Several inbound texts in one transaction (a group commit: one lock, one durable
+    write for the lot). If the batch fails, each text is handled on its own, so one bad
+    text never sinks the others; its own error comes back in its place."""
+    try:
+        with desk.uow() as uow:
+            results: list[InboundResult | Exception] = [_handle(desk, uow, s) for s in batch]
+            uow.commit()
+        return results
+    except Exception:
+        if len(batch) == 1:
+            raise
+        log.warning("a batch of %d inbound texts failed; handling them one by one", len(batch))
+    alone: list[InboundResult | Exception] = []
+    for sms in batch:
+        try:
+            alone.append(handle_inbound(desk, sms))
+        except Exception as err:  # handed back to that request, which answers 5xx
+            alone.append(err)
+    return alone
+
+
+def _handle(desk: Desk, uow: UnitOfWork, sms: InboundSms) -> InboundResult:
+    now = desk.clock.now()
+    if not uow.idempotency.claim(f"sms:{sms.sid}", now):
+        return InboundResult(None, duplicate=True)
+    state = uow.numbers.get(sms.from_, lock=True)
+    if state is None:
+        contact = uow.contacts.add(display_phone(sms.from_), None, None)
+        state = uow.numbers.add(sms.from_, contact.id)
+        name = contact.name
+    else:
+        found = uow.contacts.get(state.contact_id)
+        name = found.name if found else sms.from_
+    intent = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper()) or classify(
+        sms.body, opted_out=state.status is Status.OPTED_OUT
+    )
+    message = uow.messages.add_inbound(sms, state.contact_id, now)
+    reply, changed = _act(desk, uow, sms, state, intent, name)
+    notify(uow, _inbound_note(sms, state, message, intent, name, changed), now)
     return InboundResult(reply, intent=intent)
 
 
 def _act(
     desk: Desk, uow: UnitOfWork, sms: InboundSms, state: NumberState, intent: Intent, name: str
-) -> str | None:
+) -> tuple[str | None, str | None]:
+    """Act on one text; returns the TwiML reply and the new status, if it changed."""
     now = desk.clock.now()
     business = desk.config.business_name
     app_answers = desk.config.keywords_by == "app" and not sms.opt_out_type
@@ -64,18 +96,14 @@ def _act(
     actor = f"sms {sms.from_}"
     if intent is Intent.OPT_OUT:
         seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
+        changed = None
         if state.status is not Status.OPTED_OUT or (seen_by_twilio and not state.awaiting_start):
             record_change(
-                uow,
-                state,
-                Status.OPTED_OUT,
-                Source.SMS_KEYWORD,
-                actor,
-                evidence,
-                now,
-                awaiting_start=seen_by_twilio or state.awaiting_start,
-                contact_name=name,
-            )
+                uow, state, Status.OPTED_OUT, Source.SMS_KEYWORD, actor, evidence, now,
+                awaiting_start=seen_by_twilio or state.awaiting_start, contact_name=name,
+                note=False,
+            )  # fmt: skip
+            changed = str(Status.OPTED_OUT)
         if not seen_by_twilio:
             # Twilio never saw a revocation in words: we owe the one confirmation.
             body = messages.opt_out_confirmation(business)
@@ -84,31 +112,33 @@ def _act(
             )
             msg = uow.messages.add_outbound(draft, now)
             uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
-            return None
-        return messages.opt_out_confirmation(business) if app_answers else None
+            return None, changed
+        return (messages.opt_out_confirmation(business) if app_answers else None), changed
     if intent is Intent.OPT_IN:
+        changed = None
         if state.status is not Status.OPTED_IN:
             record_change(
-                uow,
-                state,
-                Status.OPTED_IN,
-                Source.SMS_KEYWORD,
-                actor,
-                evidence,
-                now,
-                contact_name=name,
-            )
-        return messages.resubscribe_confirmation(business) if app_answers else None
+                uow, state, Status.OPTED_IN, Source.SMS_KEYWORD, actor, evidence, now,
+                contact_name=name, note=False,
+            )  # fmt: skip
+            changed = str(Status.OPTED_IN)
+        return (messages.resubscribe_confirmation(business) if app_answers else None), changed
     if intent is Intent.HELP:
         answer = messages.help_answer(business, desk.config.business_contact)
         twilio_answers = sms.opt_out_type or word in {"help", "info"}
-        return answer if (app_answers or not twilio_answers) else None
-    return None
+        return (answer if (app_answers or not twilio_answers) else None), None
+    return None, None
 
 
 def _inbound_note(
-    sms: InboundSms, state: NumberState, message: Message, intent: Intent, name: str
+    sms: InboundSms,
+    state: NumberState,
+    message: Message,
+    intent: Intent,
+    name: str,
+    changed: str | None,
 ) -> dict[str, object]:
+    """One note per inbound text; it also carries the consent change the text made."""
     return {
         "type": "inbound",
         "contact_id": state.contact_id,
@@ -120,6 +150,9 @@ def _inbound_note(
         "intent": str(intent),
         "message_id": message.id,
         "sid": sms.sid,
+        "status": changed or "",
+        "previous": str(state.status),
+        "source": str(Source.SMS_KEYWORD) if changed else "",
     }
 
 

@@ -12,6 +12,8 @@ from storage.repos._base import Repo, name_key
 from storage.tables import contact_t, phone_t
 
 _COLUMNS = (contact_t.c.id, contact_t.c.name, contact_t.c.email, contact_t.c.project_id)
+_GET = sa.select(*_COLUMNS).where(contact_t.c.id == sa.bindparam("id_"))
+_INSERT = sa.insert(contact_t)
 
 
 def _contact(row: Any) -> Contact:
@@ -20,7 +22,7 @@ def _contact(row: Any) -> Contact:
 
 class SqlContactRepo(Repo):
     def get(self, contact_id: int) -> Contact | None:
-        row = self._conn.execute(sa.select(*_COLUMNS).where(contact_t.c.id == contact_id)).first()
+        row = self._conn.execute(_GET, {"id_": contact_id}).first()
         return None if row is None else _contact(row)
 
     def find(self, query: str) -> list[Contact]:
@@ -44,7 +46,7 @@ class SqlContactRepo(Repo):
             "project_id": project_id,
             "created_at": datetime.now(UTC),
         }
-        new_id = self._insert_id(sa.insert(contact_t).values(values))
+        new_id = self._insert_id(_INSERT, values)
         return Contact(id=new_id, name=name, email=email, project_id=project_id)
 
     def set_project(self, contact_id: int, project_id: int | None) -> None:

@@ -3,9 +3,20 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
+
+from sqlalchemy.dialects import postgresql, sqlite
 
 from storage.repos._base import Repo
 from storage.tables import idempotency_t
+
+# Built once per dialect: the claim is on every webhook's hot path.
+_CLAIM: dict[bool, Any] = {
+    postgres: (postgresql.insert if postgres else sqlite.insert)(idempotency_t)
+    .on_conflict_do_nothing(index_elements=["key"])
+    .returning(idempotency_t.c.key)  # a row back only if this insert happened
+    for postgres in (True, False)
+}
 
 
 class SqlIdempotency(Repo):
@@ -15,10 +26,5 @@ class SqlIdempotency(Repo):
         On PostgreSQL a concurrent claim of the same key waits for this
         transaction: it gets False if this one commits, True if it rolls back.
         """
-        stmt = (
-            self._upsert(idempotency_t)
-            .values(key=key, created_at=at)
-            .on_conflict_do_nothing(index_elements=["key"])
-            .returning(idempotency_t.c.key)  # a row back only if this insert happened
-        )
-        return self._conn.execute(stmt).first() is not None
+        params = {"key": key, "created_at": at}
+        return self._conn.execute(_CLAIM[self._postgres], params).first() is not None

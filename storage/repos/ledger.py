@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from consent.model import ConsentEvent, EventDraft, Source, Status, chain
 from storage.repos._base import Repo
@@ -42,37 +43,72 @@ def _event(row: Any) -> ConsentEvent:
     )
 
 
-class SqlLedger(Repo):
-    def append(self, draft: EventDraft, at: datetime) -> ConsentEvent:
-        """Chain `draft` after the newest event.
+_HEAD = sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
+_HEAD_LOCKED = _HEAD.with_for_update()
+_INSERT = sa.insert(event_t)
+_MOVE_HEAD = (
+    sa.update(head_t)
+    .where(head_t.c.id == 1)
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+)
 
-        The ledger_head row is the lock: FOR UPDATE on PostgreSQL makes a
-        concurrent append wait and then read the head this one leaves;
-        on SQLite, BEGIN IMMEDIATE has already serialised writers.
-        """
-        stmt = sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
-        if self._postgres:
-            stmt = stmt.with_for_update()
-        head = self._conn.execute(stmt).one()
-        event = chain(head.seq, head.hash, draft, at)
+
+class SqlLedger(Repo):
+    """The ledger_head row is the consent write lock: FOR UPDATE on PostgreSQL makes a
+    concurrent writer wait and then read the head this one leaves; on SQLite,
+    BEGIN IMMEDIATE has already serialised writers. The head is read once per
+    transaction and written back once, by `flush()` just before the commit."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self._head: tuple[int, str] | None = None
+        self._moved = False
+
+    def lock(self) -> tuple[int, str]:
+        """Take the ledger's write lock (once per transaction) and return its head."""
+        if self._head is None:
+            row = self._conn.execute(_HEAD_LOCKED if self._postgres else _HEAD).one()
+            self._head = (int(row.seq), str(row.hash))
+        return self._head
+
+    def append(self, draft: EventDraft, at: datetime) -> ConsentEvent:
+        """Chain `draft` after the newest event."""
+        seq, head = self.lock()
+        event = chain(seq, head, draft, at)
         self._conn.execute(
-            sa.insert(event_t).values(
-                seq=event.seq,
-                phone=event.phone,
-                contact_id=event.contact_id,
-                status=str(event.status),
-                source=str(event.source),
-                actor=event.actor,
-                evidence=dict(event.evidence),
-                at=event.at,
-                prev_hash=event.prev_hash,
-                hash=event.hash,
-            )
+            _INSERT,
+            {
+                "seq": event.seq,
+                "phone": event.phone,
+                "contact_id": event.contact_id,
+                "status": str(event.status),
+                "source": str(event.source),
+                "actor": event.actor,
+                "evidence": dict(event.evidence),
+                "at": event.at,
+                "prev_hash": event.prev_hash,
+                "hash": event.hash,
+            },
         )
-        self._conn.execute(
-            sa.update(head_t).where(head_t.c.id == 1).values(seq=event.seq, hash=event.hash)
-        )
+        self._head, self._moved = (event.seq, event.hash), True
         return event
+
+    def flush(self) -> None:
+        """Write the new head (if events were added); the unit of work calls it on commit."""
+        if self._moved and self._head is not None:
+            self._conn.execute(_MOVE_HEAD, {"new_seq": self._head[0], "new_hash": self._head[1]})
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget the head: the next transaction reads (and locks) it again."""
+        self._head, self._moved = None, False
+
+    def head(self) -> tuple[int, str]:
+        """The recorded head (seq, hash), as committed (or as this transaction left it)."""
+        if self._head is not None:
+            return self._head
+        row = self._conn.execute(_HEAD).one()
+        return int(row.seq), str(row.hash)
 
     def for_contact(self, contact_id: int) -> list[ConsentEvent]:
         stmt = _SELECT.where(event_t.c.contact_id == contact_id).order_by(event_t.c.seq)
@@ -89,8 +125,3 @@ class SqlLedger(Repo):
             if len(rows) < _BATCH:
                 return
             after = rows[-1].seq
-
-    def head(self) -> tuple[int, str]:
-        """(newest seq, newest hash) as the ledger head records them."""
-        row = self._conn.execute(sa.select(head_t.c.seq, head_t.c.hash)).one()
-        return int(row.seq), str(row.hash)

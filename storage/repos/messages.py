@@ -13,6 +13,7 @@ from storage.repos._base import Repo
 from storage.tables import message_t
 
 _SELECT = sa.select(message_t)
+_INSERT = sa.insert(message_t)
 # The rank of the stored status, computed in SQL so the comparison and the
 # update are one statement: no read-then-write race with a concurrent callback.
 _STORED_RANK = sa.case(DELIVERY_RANK, value=message_t.c.status, else_=0)
@@ -69,7 +70,7 @@ class SqlMessageRepo(Repo):
         )
 
     def _add(self, **values: Any) -> Message:
-        new_id = self._insert_id(sa.insert(message_t).values(error=None, **values))
+        new_id = self._insert_id(_INSERT, {"error": None, **values})
         media = tuple(item["url"] for item in values.pop("media"))
         values["direction"] = Direction(values["direction"])
         return Message(id=new_id, media=media, **values)

@@ -7,9 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from consent.model import NumberState, Source, Status
 from storage.repos._base import Repo
+from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t
 
 _BATCH = 1000
@@ -21,6 +23,20 @@ _SELECT = sa.select(
     phone_t.c.status_changed_at,
     phone_t.c.status_source,
     phone_t.c.awaiting_start,
+)
+
+
+_BY_E164 = _SELECT.where(phone_t.c.e164 == sa.bindparam("e164"))
+_INSERT = sa.insert(phone_t)
+_SET_STATUS = (
+    sa.update(phone_t)
+    .where(phone_t.c.id == sa.bindparam("number_id"))
+    .values(
+        status=sa.bindparam("new_status"),
+        status_source=sa.bindparam("new_source"),
+        status_changed_at=sa.bindparam("at"),
+        awaiting_start=sa.bindparam("awaiting"),
+    )
 )
 
 
@@ -37,16 +53,20 @@ def _number(row: Any) -> NumberState:
 
 
 class SqlNumberRepo(Repo):
+    def __init__(self, conn: Connection, ledger: SqlLedger) -> None:
+        super().__init__(conn)
+        self._ledger = ledger
+
     def get(self, e164: str, *, lock: bool = False) -> NumberState | None:
-        """The number; `lock` holds its row until commit (FOR UPDATE on PostgreSQL;
-        SQLite's BEGIN IMMEDIATE has already serialised writers)."""
-        stmt = _SELECT.where(phone_t.c.e164 == e164)
+        """The number; `lock` takes the consent write lock first (the ledger head), so the
+        number cannot change, or be created by a concurrent first text, until commit.
+
+        One lock for every consent writer, always taken first, cannot deadlock; a
+        per-number lock taken before the head would (SQLite's BEGIN IMMEDIATE has
+        already serialised writers)."""
         if lock and self._postgres:
-            # Row locks cannot lock a number that does not exist yet: a transaction-scoped
-            # advisory lock on the number also serialises two first texts from it.
-            self._conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:n))"), {"n": e164})
-            stmt = stmt.with_for_update()
-        row = self._conn.execute(stmt).first()
+            self._ledger.lock()
+        row = self._conn.execute(_BY_E164, {"e164": e164}).first()
         return None if row is None else _number(row)
 
     def by_id(self, number_id: int) -> NumberState | None:
@@ -74,7 +94,7 @@ class SqlNumberRepo(Repo):
             "status_changed_at": None,
             "awaiting_start": False,
         }
-        new_id = self._insert_id(sa.insert(phone_t).values(values))
+        new_id = self._insert_id(_INSERT, values)
         return NumberState(
             id=new_id, e164=e164, contact_id=contact_id, status=Status.NOT_SUBSCRIBED
         )
@@ -82,13 +102,14 @@ class SqlNumberRepo(Repo):
     def set_status(
         self, number_id: int, status: Status, source: Source, at: datetime, awaiting_start: bool
     ) -> None:
-        values = {
-            "status": str(status),
-            "status_source": str(source),
-            "status_changed_at": at,
-            "awaiting_start": awaiting_start,
+        params = {
+            "number_id": number_id,
+            "new_status": str(status),
+            "new_source": str(source),
+            "at": at,
+            "awaiting": awaiting_start,
         }
-        self._conn.execute(sa.update(phone_t).where(phone_t.c.id == number_id).values(values))
+        self._conn.execute(_SET_STATUS, params)
 
     def set_awaiting_start(self, number_id: int, awaiting: bool) -> None:
         stmt = sa.update(phone_t).where(phone_t.c.id == number_id)

@@ -13,6 +13,7 @@ from storage.repos._base import Repo
 from storage.tables import outbox_t
 
 PENDING, INFLIGHT, DONE, FAILED = "pending", "inflight", "done", "failed"
+_INSERT = sa.insert(outbox_t)
 
 
 class SqlOutbox(Repo):
@@ -34,7 +35,7 @@ class SqlOutbox(Repo):
             "last_error": None,
             "created_at": datetime.now(UTC),
         }
-        self._conn.execute(sa.insert(outbox_t).values(values))
+        self._conn.execute(_INSERT, values)
 
     def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         """Lease up to `limit` due rows (pending and due, or inflight with a lapsed lease).

@@ -1,0 +1,94 @@
+"""Group commit: concurrent inbound texts share a transaction; each gets its own answer."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Sequence
+
+import pytest
+
+from consent.model import Status
+from consent.records import InboundSms
+from consent.services import queries
+from consent.services.context import Desk
+from consent.services.inbound import handle_inbound_many
+from webhooks.group_commit import GroupCommit
+
+
+def test_requests_arriving_during_a_write_join_the_next_batch() -> None:
+    batches: list[list[int]] = []
+    gate = threading.Event()
+
+    def write_many(items: Sequence[int]) -> list[int | Exception]:
+        if not batches:
+            gate.wait(5)  # hold the first write while the others arrive
+        batches.append(list(items))
+        return [i * 10 for i in items]
+
+    async def main() -> list[int]:
+        writer: GroupCommit[int, int] = GroupCommit(write_many)
+        first = asyncio.create_task(writer.submit(1))
+        await asyncio.sleep(0.05)
+        rest = [asyncio.create_task(writer.submit(i)) for i in range(2, 6)]
+        await asyncio.sleep(0.05)
+        gate.set()
+        return await asyncio.gather(first, *rest)
+
+    assert asyncio.run(main()) == [10, 20, 30, 40, 50]
+    assert batches == [[1], [2, 3, 4, 5]]
+
+
+def test_an_error_reaches_only_its_own_request() -> None:
+    def write_many(items: Sequence[int]) -> list[int | Exception]:
+        return [ValueError("bad") if i == 2 else i for i in items]
+
+    async def main() -> list[int | BaseException]:
+        writer: GroupCommit[int, int] = GroupCommit(write_many)
+        return await asyncio.gather(*(writer.submit(i) for i in (1, 2, 3)), return_exceptions=True)
+
+    one, two, three = asyncio.run(main())
+    assert (one, three) == (1, 3) and isinstance(two, ValueError)
+
+
+def test_a_failing_writer_fails_every_request_of_its_batch() -> None:
+    def write_many(items: Sequence[int]) -> list[int | Exception]:
+        raise RuntimeError("database is down")
+
+    async def main() -> list[int | BaseException]:
+        writer: GroupCommit[int, int] = GroupCommit(write_many)
+        return await asyncio.gather(*(writer.submit(i) for i in (1, 2)), return_exceptions=True)
+
+    assert all(isinstance(r, RuntimeError) for r in asyncio.run(main()))
+
+
+def _stop(sid: str, from_: str) -> InboundSms:
+    return InboundSms(sid="SM" + sid * 32, from_=from_, to="+15005550006", body="STOP")
+
+
+def test_one_batch_records_each_text_once_even_a_repeated_sid(desk: Desk) -> None:
+    batch = [_stop("a", "+14155550100"), _stop("b", "+14155550101"), _stop("a", "+14155550100")]
+    first, second, repeat = handle_inbound_many(desk, batch)
+    assert not isinstance(first, Exception) and not first.duplicate
+    assert not isinstance(second, Exception) and not second.duplicate
+    assert not isinstance(repeat, Exception) and repeat.duplicate
+    assert queries.verify_ledger(desk).count == 2
+    assert queries.counts(desk).by_status[Status.OPTED_OUT] == 2
+
+
+def test_a_batch_that_fails_is_retried_text_by_text(
+    desk: Desk, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from consent.services import inbound
+
+    real = inbound._handle
+
+    def flaky(desk: Desk, uow: object, sms: InboundSms) -> object:
+        if sms.from_ == "+14155550199":
+            raise RuntimeError("this text breaks")
+        return real(desk, uow, sms)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(inbound, "_handle", flaky)
+    ok, bad = handle_inbound_many(desk, [_stop("c", "+14155550102"), _stop("d", "+14155550199")])
+    assert not isinstance(ok, Exception) and isinstance(bad, RuntimeError)
+    assert queries.verify_ledger(desk).count == 1
