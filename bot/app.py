@@ -10,7 +10,7 @@ from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.context import BotContext, ThreadReplies, guard
+from bot.context import ANSWER_IN_ACK_WITHIN, BotContext, ThreadReplies, guard
 from bot.home import HomePublisher
 from bot.listeners import commands, contacts, modals, threads
 from bot.listeners import home as home_tab
@@ -33,6 +33,7 @@ def create_bolt_app(
     thread_replies: ThreadReplies = "confirm",
     socket_mode: bool = False,
     home: HomePublisher | None = None,
+    answer_within: float = ANSWER_IN_ACK_WITHIN,
 ) -> AsyncApp:
     """Build the AsyncApp on `client` (the composition root makes the client).
 
@@ -48,7 +49,9 @@ def create_bolt_app(
     app = AsyncApp(
         client=client,
         signing_secret=signing_secret,
-        process_before_response=False,
+        # The HTTP answer waits for our listener, which returns right after its ack (see
+        # bot.context.guard): Bolt's default path would poll for the ack every 10 ms.
+        process_before_response=True,
         raise_error_for_unhandled_request=False,
         logger=log,
     )
@@ -58,6 +61,7 @@ def create_bolt_app(
         staff=StaffPolicy(client, staff),
         home=home or HomePublisher(desk, client),
         thread_replies=thread_replies,
+        answer_within=answer_within,
     )
     register_listeners(app, ctx)
 

@@ -28,6 +28,25 @@ OOPS = (
 )
 
 
+# A command whose work is done within this answers in its ack (no second round trip);
+# a slower one is acked with a note and answered through response_url.
+ANSWER_IN_ACK_WITHIN = 2.0
+# Slack waits 3 s for an ack: a listener that has not acked by now is acked for it.
+ACK_DEADLINE = 2.5
+_background: set[asyncio.Task[None]] = set()
+
+
+def in_background(work: Awaitable[None]) -> None:
+    """Run `work` after the HTTP answer; the task is kept until it ends."""
+
+    async def run() -> None:
+        await work
+
+    task = asyncio.ensure_future(run())
+    _background.add(task)
+    task.add_done_callback(_background.discard)
+
+
 @dataclass
 class BotContext:
     desk: Desk
@@ -35,6 +54,7 @@ class BotContext:
     staff: StaffPolicy
     home: HomePublisher
     thread_replies: ThreadReplies
+    answer_within: float = ANSWER_IN_ACK_WITHIN
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (sync) use case off the event loop."""
@@ -69,21 +89,57 @@ def contact_id_of(value: object) -> int | None:
     return small_int(str(value or "").split(":", 1)[0])
 
 
-def guard(listener: Listener) -> Listener:
-    """Run a listener; a failure is logged and told to the user, never handed to Bolt.
+class _Ack:
+    """Bolt's ack, noting when it was called so the HTTP answer can go out right then."""
 
-    Bolt's async runner forgets an ack when the listener raises after it (it resets
-    `ack.response`), and Slack then sees a timeout; so failures stop here, and an
-    unacknowledged request still gets its ack.
+    def __init__(self, ack: Any) -> None:
+        self._ack, self.called = ack, asyncio.Event()
+
+    @property
+    def response(self) -> Any:
+        return self._ack.response
+
+    async def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await self._ack(*args, **kwargs)
+        finally:
+            self.called.set()
+
+
+def guard(listener: Listener) -> Listener:
+    """Answer Slack as soon as the listener acks; the rest of it runs after the answer.
+
+    The app runs Bolt with process_before_response=True, so the HTTP answer waits for
+    this function, not for Bolt's 10 ms ack polling. Whatever the listener does after
+    `ack()` continues in the background. A listener that has not acked by the deadline
+    is acked empty (Slack must hear within 3 s). A failure is logged and told to the
+    user, never handed to Bolt, and an unacknowledged request still gets its ack.
     """
 
     @functools.wraps(listener)
     async def guarded(**kwargs: Any) -> None:
-        try:
-            await listener(**kwargs)
-        except Exception:
-            log.exception("Slack listener %s failed", listener.__name__)
-            await _recover(kwargs)
+        ack = _Ack(kwargs["ack"]) if "ack" in kwargs else None
+        if ack is not None:
+            kwargs["ack"] = ack
+
+        async def run() -> None:
+            try:
+                await listener(**kwargs)
+            except Exception:
+                log.exception("Slack listener %s failed", listener.__name__)
+                await _recover(kwargs)
+
+        task = asyncio.ensure_future(run())
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+        if ack is None:  # events: Bolt acks them once this returns
+            return
+        waiter = asyncio.ensure_future(ack.called.wait())
+        await asyncio.wait({task, waiter}, timeout=ACK_DEADLINE, return_when="FIRST_COMPLETED")
+        waiter.cancel()
+        if ack.response is None:
+            log.warning("Slack listener %s did not ack in time", listener.__name__)
+            await ack()
 
     return guarded
 

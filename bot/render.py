@@ -179,6 +179,11 @@ def not_staff_reply() -> Reply:
     return reply(lambda f: [f.esc(messages.NOT_STAFF)], ok=False)
 
 
+def working_reply() -> Reply:
+    """The ack of a command whose answer follows (its work took longer than usual)."""
+    return note_reply("Working on it: the answer follows here in a moment.")
+
+
 def note_reply(text: str, *, ok: bool = True) -> Reply:
     """One sentence of ours (no user input in it)."""
     return reply(lambda f: [f.esc(text)], ok=ok)

@@ -1,7 +1,9 @@
-"""`/sms`: parse and ack at once (no database), then do the work and answer via respond."""
+"""`/sms`: parse, do the work, and answer in the ack when that is quick (it usually is);
+work that takes longer is acked with a note and answered through response_url."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from bot import commands as c
@@ -9,7 +11,7 @@ from bot import ids
 from bot.context import BotContext
 from bot.fmt import Reply
 from bot.parser import parse
-from bot.render import help_reply, usage_reply
+from bot.render import help_reply, usage_reply, working_reply
 from bot.runner import Caller, execute
 from bot.staff import user_zone
 
@@ -39,15 +41,23 @@ def register(app: Any, ctx: BotContext) -> None:
         if isinstance(cmd, c.Help):
             await ack(**ack_body(help_reply(cmd.topic)))
             return
-        await ack()
-        caller = await caller_for(ctx, cmd, str(command.get("user_id") or ""))
-        answer = await ctx.call(execute, ctx.desk, cmd, caller)
+        work = asyncio.ensure_future(answer_for(cmd, str(command.get("user_id") or "")))
+        done, _ = await asyncio.wait({work}, timeout=ctx.answer_within)
+        if done:  # quick work answers in the ack itself: one round trip, no flash
+            await ack(**ack_body(work.result()))
+            return
+        await ack(**ack_body(working_reply()))
+        answer = await work
         await respond(
             text=answer.text,
             blocks=answer.blocks,
             response_type="ephemeral",
             replace_original=False,
         )
+
+    async def answer_for(cmd: c.Command, user_id: str) -> Reply:
+        caller = await caller_for(ctx, cmd, user_id)
+        return await ctx.call(execute, ctx.desk, cmd, caller)
 
     for name in ids.COMMANDS:
         app.command(name)(sms)

@@ -32,7 +32,14 @@ def contact_named(desk: Desk, name: str) -> list[int]:
 # -- ack ----------------------------------------------------------------------------------
 
 
-def test_the_ack_comes_before_any_database_work(
+def test_quick_work_is_answered_in_the_ack_itself(slack: Slack) -> None:
+    response, name = slack.command("status")
+    assert response.status_code == 200
+    assert "opted in: 0" in text_of(response.json())
+    assert slack.fake.responses_for(name) == []
+
+
+def test_slow_work_is_acked_with_a_note_and_answered_through_respond(
     server: Server, fake: FakeSlack, desk: Desk, clock: FixedClock
 ) -> None:
     gate = threading.Event()
@@ -43,10 +50,10 @@ def test_the_ack_comes_before_any_database_work(
         return real(write=write)
 
     slow = Desk(slow_uow, clock, desk.config)
-    slack = mount(server, fake, slow, clock)
+    slack = mount(server, fake, slow, clock, answer_within=0.2)
     started = time.monotonic()
     response, name = slack.command("status")
-    assert response.status_code == 200 and response.content == b""
+    assert response.status_code == 200 and "Working on it" in text_of(response.json())
     assert time.monotonic() - started < 2.5
     assert fake.responses_for(name) == []
     gate.set()

@@ -134,6 +134,8 @@ def _slash(running: Running, slack: FakeSlack, text: str) -> str:
         headers=signed_headers(body, "application/x-www-form-urlencoded", secret=SECRET),
     )
     assert answer.status_code == 200
+    if answer.content:  # answered in the ack
+        return answer.text
     wait_until(lambda: len(slack.responses) > before, timeout=10)
     return str(slack.responses[-1])
 
