@@ -54,6 +54,7 @@ class SqlUnitOfWork:
     idempotency: Idempotency
     outbox: Outbox
     _ledger: SqlLedger
+    _outbox: SqlOutbox
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self._engine = engine
@@ -85,7 +86,8 @@ class SqlUnitOfWork:
         self.projects = SqlProjectRepo(conn)
         self.threads = SqlThreadRepo(conn)
         self.idempotency = SqlIdempotency(conn)
-        self.outbox = SqlOutbox(conn)
+        self._outbox = SqlOutbox(conn)
+        self.outbox = self._outbox
         return self
 
     def __exit__(
@@ -106,10 +108,12 @@ class SqlUnitOfWork:
     def commit(self) -> None:
         conn = self.connection
         self._ledger.flush()
+        self._outbox.flush()
         conn.commit()
 
     def rollback(self) -> None:
         self._ledger.reset()
+        self._outbox.reset()
         self.connection.rollback()
 
 

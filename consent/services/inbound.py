@@ -73,8 +73,7 @@ def _handle(desk: Desk, uow: UnitOfWork, sms: InboundSms) -> InboundResult:
         state = uow.numbers.add(sms.from_, contact.id)
         name = contact.name
     else:
-        found = uow.contacts.get(state.contact_id)
-        name = found.name if found else sms.from_
+        name = ""  # the dispatcher names the contact when it posts the note
     intent = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper()) or classify(
         sms.body, opted_out=state.status is Status.OPTED_OUT
     )

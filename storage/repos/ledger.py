@@ -63,6 +63,7 @@ class SqlLedger(Repo):
         super().__init__(conn)
         self._head: tuple[int, str] | None = None
         self._moved = False
+        self._added: list[dict[str, Any]] = []
 
     def lock(self) -> tuple[int, str]:
         """Take the ledger's write lock (once per transaction) and return its head."""
@@ -75,8 +76,7 @@ class SqlLedger(Repo):
         """Chain `draft` after the newest event."""
         seq, head = self.lock()
         event = chain(seq, head, draft, at)
-        self._conn.execute(
-            _INSERT,
+        self._added.append(
             {
                 "seq": event.seq,
                 "phone": event.phone,
@@ -94,14 +94,21 @@ class SqlLedger(Repo):
         return event
 
     def flush(self) -> None:
-        """Write the new head (if events were added); the unit of work calls it on commit."""
+        """Write the new events (one executemany) and the new head; the unit of work calls
+        it on commit, and every read of events calls it first."""
+        self._write_events()
         if self._moved and self._head is not None:
             self._conn.execute(_MOVE_HEAD, {"new_seq": self._head[0], "new_hash": self._head[1]})
         self.reset()
 
     def reset(self) -> None:
         """Forget the head: the next transaction reads (and locks) it again."""
-        self._head, self._moved = None, False
+        self._head, self._moved, self._added = None, False, []
+
+    def _write_events(self) -> None:
+        if self._added:
+            rows, self._added = self._added, []
+            self._conn.execute(_INSERT, rows)
 
     def head(self) -> tuple[int, str]:
         """The recorded head (seq, hash), as committed (or as this transaction left it)."""
@@ -111,11 +118,13 @@ class SqlLedger(Repo):
         return int(row.seq), str(row.hash)
 
     def for_contact(self, contact_id: int) -> list[ConsentEvent]:
+        self._write_events()
         stmt = _SELECT.where(event_t.c.contact_id == contact_id).order_by(event_t.c.seq)
         return [_event(row) for row in self._conn.execute(stmt)]
 
     def all(self) -> Iterator[ConsentEvent]:
         """Every event, oldest first, read in batches (no cursor held between them)."""
+        self._write_events()
         after = -1
         while True:
             stmt = _SELECT.where(event_t.c.seq > after).order_by(event_t.c.seq).limit(_BATCH)

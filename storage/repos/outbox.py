@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from consent.records import OutboxItem, OutboxKind
 from storage.repos._base import Repo
@@ -17,6 +18,21 @@ _INSERT = sa.insert(outbox_t)
 
 
 class SqlOutbox(Repo):
+    """Rows added in a transaction are written together (one executemany) when the unit
+    of work commits, or before any read of the outbox in the same transaction."""
+
+    def __init__(self, conn: Connection) -> None:
+        super().__init__(conn)
+        self._added: list[dict[str, Any]] = []
+
+    def flush(self) -> None:
+        if self._added:
+            rows, self._added = self._added, []
+            self._conn.execute(_INSERT, rows)
+
+    def reset(self) -> None:
+        self._added = []
+
     def add(
         self,
         kind: OutboxKind,
@@ -35,9 +51,13 @@ class SqlOutbox(Repo):
             "last_error": None,
             "created_at": datetime.now(UTC),
         }
-        self._conn.execute(_INSERT, values)
+        self._added.append(values)
 
     def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
+        self.flush()
+        return self._claim_due(now, limit, lease_until)
+
+    def _claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         """Lease up to `limit` due rows (pending and due, or inflight with a lapsed lease).
 
         PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint
@@ -93,6 +113,10 @@ class SqlOutbox(Repo):
         self._settle(item_id, status=FAILED, leased_until=None, last_error=error)
 
     def pending_count(self) -> int:
+        self.flush()
+        return self._pending_count()
+
+    def _pending_count(self) -> int:
         """Rows not settled yet: pending or inflight."""
         stmt = sa.select(sa.func.count()).where(outbox_t.c.status.in_([PENDING, INFLIGHT]))
         return int(self._conn.scalar(stmt) or 0)
