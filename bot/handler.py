@@ -15,6 +15,7 @@ import hmac
 import json
 import time
 from collections.abc import Mapping
+from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
@@ -45,6 +46,30 @@ def signed(raw: bytes, headers: Mapping[str, str], secret: str) -> bool:
     return hmac.compare_digest(expected, given)
 
 
+def _shape_problem(data: dict[str, Any]) -> str | None:
+    """What Bolt indexes without looking (a crash, not a 400, if it isn't there)."""
+    if "event" in data:
+        event = data["event"]
+        if not (isinstance(event, dict) and isinstance(event.get("type", ""), str)):
+            return "the event is not an object"
+    if "actions" in data:  # Bolt reads actions[0] and its action_id
+        actions = data["actions"]
+        blocks = data.get("type") == "block_actions"
+        if not (
+            isinstance(actions, list)
+            and actions
+            and all(
+                isinstance(a, dict) and (not blocks or isinstance(a.get("action_id"), str))
+                for a in actions
+            )
+        ):
+            return "the actions are not a list of actions"
+    for key in ("user", "team", "channel", "view", "container", "message"):
+        if not isinstance(data.get(key) or {}, dict):
+            return f"{key} is not an object"
+    return None
+
+
 def body_problem(content_type: str, raw: bytes) -> str | None:
     """Why this body can't be what its content type says (None: it can)."""
     kind = content_type.split(";", 1)[0].strip().lower()
@@ -55,24 +80,31 @@ def body_problem(content_type: str, raw: bytes) -> str | None:
     if kind == JSON:
         try:
             data = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested too deep to read
             return "the body is not JSON"
-        return None if isinstance(data, dict) else "the JSON body is not an object"
+        return _shape_problem(data) if isinstance(data, dict) else "the JSON body is not an object"
     if kind != FORM:
         return f"unsupported content type {kind or '(none)'}"
     if text.lstrip().startswith("{"):
         return "a JSON body sent as a form"
     try:
-        fields = dict(parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text)))
+        pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
     except ValueError:
         return "the body is not a form"
+    fields = dict(pairs)
+    if len(fields) != len(pairs):
+        return "a field is given more than once"
+    answer_to = fields.get("response_url", "")
+    if "command" in fields and not answer_to.startswith(("https://", "http://")):
+        return "a slash command without a response_url"  # its answer could go nowhere
     if "payload" in fields:
         try:
             payload = json.loads(fields["payload"])
-        except ValueError:
+        except (ValueError, RecursionError):
             return "the form's payload is not JSON"
         if not isinstance(payload, dict):
             return "the form's payload is not a JSON object"
+        return _shape_problem(payload)
     return None
 
 

@@ -24,15 +24,25 @@ def filter_metadata(wanted: HomeFilter) -> str:
     return json.dumps({"s": wanted.status, "p": wanted.project_id, "n": wanted.page})
 
 
+MAX_PAGE = 100_000
+
+
+def _small(value: object, limit: int) -> int | None:
+    """A non-negative int that a query can take (metadata is only as honest as its sender)."""
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= limit:
+        return value
+    return None
+
+
 def filter_from_metadata(raw: str | None) -> HomeFilter:
     """The filter a published view carries; anything unreadable means no filter."""
     try:
         data = json.loads(raw or "{}")
         status = data.get("s") if data.get("s") in FILTERS else None
-        project = data.get("p") if isinstance(data.get("p"), int) else None
-        page = data.get("n") if isinstance(data.get("n"), int) and data["n"] >= 0 else 0
+        project = _small(data.get("p"), 2**62)
+        page = _small(data.get("n"), MAX_PAGE) or 0
         return HomeFilter(status, project, page)
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):  # TypeError: not text, or a list as "s"
         return HomeFilter()
 
 

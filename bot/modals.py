@@ -24,7 +24,7 @@ def metadata(contact_id: int, **extra: Any) -> str:
 def read_metadata(raw: str | None) -> dict[str, Any]:
     try:
         data = json.loads(raw or "{}")
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: metadata that is not text
         return {}
     return data if isinstance(data, dict) else {}
 

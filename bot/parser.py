@@ -129,8 +129,11 @@ def _project(a: Args) -> c.Command:
         return c.ProjectList()
     if action == "new":
         channel = None
-        if a.tokens and (a.tokens[-1].kind is Kind.CHANNEL or a.tokens[-1].text.startswith("#")):
-            channel = _channel(a, a.tokens[-1])
+        last = a.tokens[-1] if a.tokens else None
+        # a channel is the last word, unquoted: a quoted "#1 Fans" is a name
+        hashed = last is not None and last.kind is Kind.WORD and last.text.startswith("#")
+        if last is not None and (last.kind is Kind.CHANNEL or hashed):
+            channel = _channel(a, last)
             a.tokens = a.tokens[:-1]
         name = a.rest()
         if not name:

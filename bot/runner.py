@@ -14,7 +14,7 @@ from typing import Any
 from bot import commands as c
 from bot import render
 from bot.fmt import Reply
-from consent.errors import ConsentError
+from consent.errors import ConsentError, InvalidInput
 from consent.services import links, projects, queries, staff
 from consent.services.context import Desk
 
@@ -90,7 +90,11 @@ def _project_set(desk: Desk, cmd: c.ProjectSet, caller: Caller) -> Reply:
 
 
 def _schedule(desk: Desk, cmd: c.Schedule, caller: Caller) -> Reply:
-    at = to_utc(cmd.at, caller.tz)
+    try:
+        at = to_utc(cmd.at, caller.tz)
+    except OverflowError:  # 0001-01-01 east of UTC, 9999-12-31 west of it
+        when = cmd.at.isoformat(" ", "minutes")
+        raise InvalidInput(f"{when} is out of range: pick a time in the coming years.") from None
     queued = staff.schedule_text(desk, cmd.who, at, cmd.text, actor=caller.actor)
     answer = render.queued_reply(queued, scheduled_for=at)
     if caller.tz_note:

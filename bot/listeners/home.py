@@ -6,10 +6,8 @@ from typing import Any
 
 from bot import ids
 from bot.context import BotContext, small_int, user_of
-from bot.home_view import filter_from_metadata
+from bot.home_view import MAX_PAGE, filter_from_metadata
 from consent.services.home import FILTERS, HomeFilter
-
-MAX_PAGE = 100_000
 
 
 def _selected(action: dict[str, Any]) -> str:

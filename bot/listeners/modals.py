@@ -16,9 +16,10 @@ MAX_ERROR = 150  # Slack shows short field errors
 
 
 def _field(view: dict[str, Any], block: str, action: str) -> dict[str, Any]:
-    values = ((view.get("state") or {}).get("values") or {}).get(block) or {}
-    field = values.get(action) or {}
-    return field if isinstance(field, dict) else {}
+    found: Any = view.get("state")
+    for key in ("values", block, action):  # each level may be anything in a forged payload
+        found = found.get(key) if isinstance(found, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 def _error(block: str, reason: str) -> dict[str, Any]:
