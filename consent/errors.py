@@ -41,3 +41,7 @@ class InvalidInput(ConsentError):
 
 class AlreadyDone(ConsentError):
     """The same request (a retried event, a second click) was already carried out once."""
+
+
+class Unavailable(ConsentError):
+    """The database (or another dependency) cannot be reached right now: try again later."""

@@ -149,6 +149,10 @@ PROBLEM_PAGES: dict[str, tuple[str, str]] = {
         "Nothing was changed. Reload the page and answer again.",
     ),
     "not_found": ("Page not found", "There is nothing at this address."),
+    "unavailable": (
+        "Please try again in a moment",
+        "We can't save answers right now. Nothing was changed. Please try again shortly.",
+    ),
     "forbidden": ("Not allowed", "This request was refused. Nothing was changed."),
     "too_large": ("That was too much", "What your browser sent is larger than we accept."),
     "bad_request": (

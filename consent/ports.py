@@ -160,10 +160,20 @@ class SendResult:
 
 
 class SmsError(Exception):
-    """A gateway failure. `permanent` errors are not retried; `unsubscribed` is Twilio's 21610."""
+    """A gateway failure. `permanent` errors are not retried; `unsubscribed` is Twilio's 21610.
+
+    `uncertain`: the request may have reached the carrier although no answer came back (a
+    read timeout, a dropped connection): the text may be out, so look before sending again.
+    """
 
     def __init__(
-        self, reason: str, *, permanent: bool, unsubscribed: bool = False, code: int | None = None
+        self,
+        reason: str,
+        *,
+        permanent: bool,
+        unsubscribed: bool = False,
+        code: int | None = None,
+        uncertain: bool = False,
     ) -> None:
         super().__init__(reason)
         self.reason, self.permanent, self.unsubscribed, self.code = (
@@ -172,11 +182,19 @@ class SmsError(Exception):
             unsubscribed,
             code,
         )
+        self.uncertain = uncertain
 
 
 class SmsGateway(Protocol):
     def send(self, to: str, body: str, message_id: int) -> SendResult:
         """Hand one text to the carrier; raises SmsError."""
+        ...
+
+    def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
+        """Texts with exactly this body the carrier took for `to` at or after `since`, newest
+        first. Twilio has no idempotency key: before sending a text again, the dispatcher
+        asks here whether an earlier attempt whose answer was lost got through. Raises
+        SmsError when it cannot tell."""
         ...
 
 

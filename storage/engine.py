@@ -10,7 +10,9 @@ from sqlalchemy.engine import URL, Connection, Engine, make_url
 
 __all__ = ["WRITE_OPTION", "Engine", "database_status", "make_engine", "normalize_url"]
 
-SQLITE_BUSY_TIMEOUT_S = 30
+# Under Twilio's 15 s webhook timeout: a request that cannot get the lock answers 503
+# (and Twilio retries) rather than being abandoned mid-wait.
+SQLITE_BUSY_TIMEOUT_S = 10
 PG_CONNECT_TIMEOUT_S = 10
 # Execution option read by the SQLite `begin` hook: True takes the write lock at BEGIN.
 WRITE_OPTION = "optdesk_write"

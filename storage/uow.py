@@ -5,8 +5,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Connection, Engine
 
+from consent.errors import Unavailable
 from consent.ports import (
     ContactRepo,
     Idempotency,
@@ -69,7 +71,10 @@ class SqlUnitOfWork:
         return self._conn
 
     def __enter__(self) -> Self:
-        conn = self._engine.connect()
+        try:
+            conn = self._engine.connect()
+        except sa_exc.DBAPIError as err:
+            raise Unavailable(f"the database cannot be reached: {type(err.orig).__name__}") from err
         try:
             conn.execution_options(**{WRITE_OPTION: self._write})
             conn.begin()
@@ -102,8 +107,13 @@ class SqlUnitOfWork:
         try:
             if conn.in_transaction():
                 conn.rollback()
+        except sa_exc.DBAPIError:
+            if exc is None:
+                raise
         finally:
             conn.close()
+        if _unreachable(exc):
+            raise Unavailable("the database went away; nothing was saved") from exc
 
     def commit(self) -> None:
         conn = self.connection
@@ -115,6 +125,14 @@ class SqlUnitOfWork:
         self._ledger.reset()
         self._outbox.reset()
         self.connection.rollback()
+
+
+def _unreachable(exc: BaseException | None) -> bool:
+    """A lost connection, a server shutting down, or SQLite's lock held past the timeout:
+    errors worth a retry later, as opposed to a bug."""
+    if isinstance(exc, sa_exc.DBAPIError) and exc.connection_invalidated:
+        return True
+    return isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
 
 
 class SqlUnitOfWorkFactory:

@@ -45,6 +45,12 @@ class RecordingGateway:
             self.sent.append((to, body, message_id))
             return SendResult(f"SM{uuid.uuid4().hex}", "queued")
 
+    def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
+        """Its answers are never lost, so nothing earlier got through; down while `fail` is."""
+        if self.fail is not None:
+            raise self.fail
+        return []
+
 
 @dataclass
 class RecordingNotifier:

@@ -27,6 +27,7 @@ from consent.errors import (
     InvalidPhone,
     LinkExpired,
     NotFound,
+    Unavailable,
 )
 from consent.services.context import Desk
 from webhooks.csrf import Csrf
@@ -99,6 +100,10 @@ def _handlers(pages: Pages) -> dict[Any, Callable[[Request, Exception], Any]]:
 
     def on_consent(request: Request, exc: Exception) -> Response:
         on_link_page = request.url.path.startswith("/q/")
+        if isinstance(exc, Unavailable):  # Twilio retries a 503; a browser may reload
+            response = pages.problem(request, 503, "unavailable")
+            response.headers["Retry-After"] = "5"
+            return response
         if isinstance(exc, NotFound):
             return pages.problem(request, 404, "link_not_found" if on_link_page else "not_found")
         if isinstance(exc, LinkExpired):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
 
 from consent.ports import SendResult
 
@@ -16,3 +17,7 @@ class LocalGateway:
     def send(self, to: str, body: str, message_id: int) -> SendResult:
         log.warning("LOCAL MODE: text to %s : %s", to, body)
         return SendResult(sid="LOCAL" + secrets.token_hex(15), status="sent")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
+        """Nothing ever leaves local mode, so no earlier attempt can have got through."""
+        return []

@@ -3,9 +3,14 @@
 Errors are mapped for the dispatcher's retry logic: 21610 (the recipient
 unsubscribed at the carrier) and other 4xx refusals are permanent; 5xx, 429,
 401 (credentials being fixed), timeouts and connection errors are transient
-and retried with backoff. A read timeout is ambiguous (Twilio may have taken
-the text); Twilio's Messages API has no idempotency key, so the generous
-timeout keeps that window small.
+and retried with backoff.
+
+A failure that came after the request left (a read timeout, a connection
+dropped mid-answer, a 504 from a gateway in front of Twilio) is *uncertain*:
+Twilio may have taken the text. Its Messages API has no idempotency key, so
+before sending a text again the dispatcher calls `find_sent`, which lists the
+recipient's newest messages and matches body and sender. A connection that
+was never made (refused, connect timeout) is certain: nothing was sent.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -21,6 +27,7 @@ import requests
 from twilio.base.exceptions import TwilioException, TwilioRestException, TwilioServiceException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
+from urllib3.exceptions import ConnectTimeoutError
 
 from consent import messages
 from consent.ports import SendResult, SmsError
@@ -29,6 +36,8 @@ log = logging.getLogger("optdesk.twilio")
 
 UNSUBSCRIBED = 21610
 _TRANSIENT_STATUS = {401, 408, 409, 429}
+GATEWAY_TIMEOUT = 504  # a proxy gave up waiting for Twilio, which may still have sent it
+FIND_LIMIT = 50  # newest messages to one number read when looking for a lost answer
 _LOOPBACK = {"localhost", "127.0.0.1", "::1", "0.0.0.0"}  # noqa: S104 - a name, not a bind
 
 
@@ -71,12 +80,31 @@ def map_error(exc: Exception) -> SmsError:
             return SmsError(reason, permanent=True, unsubscribed=True, code=code)
         if 400 <= status < 500 and status not in _TRANSIENT_STATUS:
             return SmsError(messages.twilio_refused(code, detail), permanent=True, code=code)
-        return SmsError(messages.twilio_unavailable(f"HTTP {status}"), permanent=False, code=code)
-    if isinstance(exc, requests.Timeout):
-        return SmsError(messages.twilio_unavailable("no answer in time"), permanent=False)
-    if isinstance(exc, requests.ConnectionError):
+        return SmsError(
+            messages.twilio_unavailable(f"HTTP {status}"),
+            permanent=False,
+            code=code,
+            uncertain=status == GATEWAY_TIMEOUT,
+        )
+    if _never_sent(exc):
         return SmsError(messages.twilio_unavailable("connection failed"), permanent=False)
-    return SmsError(messages.twilio_unavailable(type(exc).__name__), permanent=False)
+    if isinstance(exc, requests.Timeout):
+        detail = "no answer in time"
+    elif isinstance(exc, requests.ConnectionError):
+        detail = "connection lost before the answer"
+    else:
+        detail = type(exc).__name__
+    return SmsError(messages.twilio_unavailable(detail), permanent=False, uncertain=True)
+
+
+def _never_sent(exc: Exception) -> bool:
+    """True when the request cannot have reached Twilio: no connection was ever made."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if not isinstance(exc, requests.ConnectionError) or not exc.args:
+        return False
+    cause = exc.args[0]
+    return isinstance(getattr(cause, "reason", cause), ConnectTimeoutError)  # incl. refused
 
 
 def _detail(exc: TwilioRestException | TwilioServiceException) -> str:
@@ -125,9 +153,51 @@ class TwilioGateway:
             message = self.client.messages.create(**options)
         except (TwilioException, requests.RequestException) as exc:
             error = map_error(exc)
-            log.warning("Twilio send for message %s failed: %s", message_id, error.reason)
+            log.warning(
+                "Twilio send for message %s failed%s: %s",
+                message_id,
+                " (it may have been sent)" if error.uncertain else "",
+                error.reason,
+            )
             raise error from exc
         return SendResult(sid=str(message.sid), status=str(message.status or "accepted"))
+
+    def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
+        """Our texts to `to` with exactly `body`, created at or after `since`, newest first.
+
+        Reads the newest FIND_LIMIT messages to the number (one request) and filters here:
+        no DateSent filter, because a text Twilio still holds in its queue has no
+        date_sent yet, and that is just the one a timed-out send may have left behind.
+        """
+        options: dict[str, Any] = {"to": to, "limit": FIND_LIMIT, "page_size": FIND_LIMIT}
+        if not self.service:
+            options["from_"] = self.from_number
+        try:  # a read, not a text: the sending rate does not apply
+            found = self.client.messages.list(**options)
+        except (TwilioException, requests.RequestException) as exc:
+            error = map_error(exc)
+            log.warning("could not ask Twilio what was sent to %s: %s", to, error.reason)
+            raise SmsError(error.reason, permanent=False, code=error.code) from exc
+        return [
+            SendResult(sid=str(m.sid), status=str(m.status or "accepted"))
+            for m in found
+            if self._is_ours(m, to, body, since)
+        ]
+
+    def _is_ours(self, m: Any, to: str, body: str, since: datetime) -> bool:
+        """Sent by this desk's sender to `to` with this very body, no earlier than `since`."""
+        if self.service:
+            sender_ok = m.messaging_service_sid == self.service
+        else:
+            sender_ok = m.from_ == self.from_number
+        created = m.date_created
+        return (
+            sender_ok
+            and m.to == to
+            and (m.body or "") == body
+            and str(m.direction or "").startswith("outbound")
+            and (created is None or created >= since)
+        )
 
 
 def _reachable(callback: str | None) -> str | None:

@@ -2,7 +2,13 @@
 
 Every text is checked against the gate again right before it is handed to the
 gateway, so a STOP that lands between queueing and sending wins. Rows are
-leased, so several dispatchers (on PostgreSQL) never deliver the same row.
+leased, so several dispatchers (on PostgreSQL) never deliver the same row; a
+pass hands back what it has not reached while its lease still has a margin.
+
+Twilio has no idempotency key, so a text is never simply sent again: when a row
+comes back for another attempt (its last send failed, maybe after reaching
+Twilio, or its dispatcher died mid-send), the gateway is first asked whether
+Twilio already has that text, and if so its SID is adopted instead.
 """
 
 from __future__ import annotations
@@ -18,13 +24,22 @@ from typing import Any
 from consent.model import SendKind
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
-from consent.ports import Notifier, NotifyError, SmsError, SmsGateway
-from consent.records import Delivery, OutboxItem, OutboxKind
+from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGateway
+from consent.records import Delivery, Message, OutboxItem, OutboxKind
 from consent.services.context import Desk, notify
 from consent.services.inbound import carrier_opt_out, delivery_note
 
 log = logging.getLogger("optdesk.dispatch")
 LEASE = timedelta(minutes=2)
+# Rows of a pass are only started while this much of the lease is left: one delivery
+# (rate limit + the gateway's 15 s timeout) ends while the row is still ours.
+LEASE_MARGIN = timedelta(seconds=60)
+# After an uncertain failure, wait this long before looking and retrying: Twilio may
+# still be working on the request our client gave up on.
+SETTLE = timedelta(seconds=60)
+# Texts found at Twilio count as ours from this long before the row was queued (clocks).
+LOOKBACK = timedelta(minutes=5)
+UNCERTAIN = "uncertain: "  # last_error prefix: this attempt may have reached Twilio
 MAX_ATTEMPTS = 30
 MAX_BACKOFF = timedelta(minutes=15)
 
@@ -40,6 +55,7 @@ class Dispatcher:
     gateway: SmsGateway
     notifier: Notifier
     batch: int = 20
+    settle: timedelta = SETTLE
 
     def claim(self) -> list[OutboxItem]:
         now = self.desk.clock.now()
@@ -50,13 +66,25 @@ class Dispatcher:
 
     async def run_once(self) -> int:
         """Deliver what is due now; returns how many rows were handled."""
+        deadline = self.desk.clock.now() + LEASE - LEASE_MARGIN
         items = await asyncio.to_thread(self.claim)
-        for item in items:
+        for n, item in enumerate(items):
+            if self.desk.clock.now() >= deadline:  # slow going: let others have the rest
+                await asyncio.to_thread(self.release, items[n:])
+                break
             if item.kind is OutboxKind.SMS:
                 await asyncio.to_thread(self.deliver_sms, item)
             else:
                 await self.deliver_note(item)
         return len(items)
+
+    def release(self, items: list[OutboxItem]) -> None:
+        """Hand leased rows back untouched, due at once, before their lease runs out."""
+        now = self.desk.clock.now()
+        with self.desk.uow() as uow:
+            for item in items:
+                uow.outbox.retry(item.id, now, "handed back unsent: the pass ran long")
+            uow.commit()
 
     async def run_forever(self, idle: float = 0.5, stop: asyncio.Event | None = None) -> None:
         stop = stop or asyncio.Event()
@@ -73,13 +101,28 @@ class Dispatcher:
     # texts ---------------------------------------------------------------------------------
 
     def deliver_sms(self, item: OutboxItem) -> None:
+        if item.attempts > 1 and self._settled_by_lookup(item):
+            return
+        message = self._cleared(item)
+        if message is None:
+            return
+        try:
+            result = self.gateway.send(message.e164, message.body, message.id)
+        except SmsError as err:
+            self._failed(item, err)
+            return
+        self._sent(item, message, result)
+
+    def _cleared(self, item: OutboxItem) -> Message | None:
+        """The text, if the gate lets it go now (checked again at the moment of sending);
+        refused, held and vanished texts settle here."""
         now = self.desk.clock.now()
         with self.desk.uow() as uow:
             message = uow.messages.get(item.message_id) if item.message_id else None
             if message is None:
                 uow.outbox.fail(item.id, "message row is gone")
                 uow.commit()
-                return
+                return None
             state = uow.numbers.get(message.e164)
             decision = may_send(state, SendKind(message.kind), now, time_zones(message.e164))
             if isinstance(decision, Refused):
@@ -87,17 +130,39 @@ class Dispatcher:
                 uow.outbox.done(item.id)
                 notify(uow, delivery_note(uow, message, "refused", decision.reason), now)
                 uow.commit()
-                return
+                return None
             if isinstance(decision, Wait):
                 uow.messages.set_status(message.id, Delivery.WAITING)
                 uow.outbox.retry(item.id, decision.until, decision.reason)
                 uow.commit()
-                return
+                return None
+        return message
+
+    def _settled_by_lookup(self, item: OutboxItem) -> bool:
+        """Another attempt: did an earlier one reach Twilio after all? True when settled here
+        (its text found and adopted, or Twilio could not say and the row is rescheduled)."""
+        with self.desk.uow(write=False) as uow:
+            message = uow.messages.get(item.message_id) if item.message_id else None
+        if message is None:
+            return False
+        since = message.created_at - LOOKBACK
         try:
-            result = self.gateway.send(message.e164, message.body, message.id)
+            found = self.gateway.find_sent(message.e164, message.body, since)
         except SmsError as err:
             self._failed(item, err)
-            return
+            return True
+        with self.desk.uow() as uow:
+            for result in found:
+                owner = uow.messages.by_sid(result.sid)
+                if owner is None or owner.id == message.id:  # not another row's identical text
+                    log.info("message %s had reached Twilio as %s", message.id, result.sid)
+                    uow.messages.set_status(message.id, result.status, sid=result.sid)
+                    uow.outbox.done(item.id)
+                    uow.commit()
+                    return True
+        return False
+
+    def _sent(self, item: OutboxItem, message: Message, result: SendResult) -> None:
         with self.desk.uow() as uow:
             uow.messages.set_status(message.id, result.status or Delivery.ACCEPTED, sid=result.sid)
             uow.outbox.done(item.id)
@@ -110,7 +175,11 @@ class Dispatcher:
             assert message is not None
             final = err.permanent or item.attempts >= MAX_ATTEMPTS
             if not final:
-                uow.outbox.retry(item.id, now + backoff(item.attempts), err.reason)
+                delay = backoff(item.attempts)
+                if err.uncertain:
+                    delay = max(delay, self.settle)
+                error = (UNCERTAIN if err.uncertain else "") + err.reason
+                uow.outbox.retry(item.id, now + delay, error)
                 uow.commit()
                 return
             uow.messages.set_status(message.id, Delivery.FAILED, error=err.reason)
@@ -123,8 +192,8 @@ class Dispatcher:
     # Slack ---------------------------------------------------------------------------------
 
     async def deliver_note(self, item: OutboxItem) -> None:
-        note = item.payload
-        channel, thread = await asyncio.to_thread(self._thread_for, note)
+        channel, thread, name = await asyncio.to_thread(self._thread_for, item.payload)
+        note = {**item.payload, "contact": item.payload.get("contact") or name}
         try:
             ts = await self.notifier.post(channel, thread, note)
         except NotifyError as err:
@@ -132,7 +201,9 @@ class Dispatcher:
             return
         await asyncio.to_thread(self._note_done, item, channel, thread, ts, note)
 
-    def _thread_for(self, note: Mapping[str, Any]) -> tuple[str, str | None]:
+    def _thread_for(self, note: Mapping[str, Any]) -> tuple[str, str | None, str]:
+        """Where a contact's note goes (project channel or the notify channel), its thread,
+        and the contact's current name."""
         contact_id = int(note.get("contact_id") or 0)
         with self.desk.uow(write=False) as uow:
             contact = uow.contacts.get(contact_id)
@@ -141,7 +212,8 @@ class Dispatcher:
             )
             channel = (project.channel_id if project else None) or self.desk.config.notify_channel
             channel = channel or ""
-            return channel, uow.threads.get(channel, contact_id) if channel else None
+            thread = uow.threads.get(channel, contact_id) if channel else None
+            return channel, thread, contact.name if contact else ""
 
     def _note_done(
         self, item: OutboxItem, channel: str, thread: str | None, ts: str, note: Mapping[str, Any]

@@ -65,9 +65,11 @@ def handle_inbound_many(desk: Desk, batch: Sequence[InboundSms]) -> list[Inbound
 
 def _handle(desk: Desk, uow: UnitOfWork, sms: InboundSms) -> InboundResult:
     now = desk.clock.now()
+    # The consent write lock first, then the claim: a transaction that claimed a
+    # MessageSid while another held the lock could deadlock with it.
+    state = uow.numbers.get(sms.from_, lock=True)
     if not uow.idempotency.claim(f"sms:{sms.sid}", now):
         return InboundResult(None, duplicate=True)
-    state = uow.numbers.get(sms.from_, lock=True)
     if state is None:
         contact = uow.contacts.add(display_phone(sms.from_), None, None)
         state = uow.numbers.add(sms.from_, contact.id)

@@ -6,7 +6,7 @@ import asyncio
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,7 +20,7 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web import WebClient
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
-from twilio.base.exceptions import TwilioRestException
+from twilio.base.exceptions import TwilioException, TwilioRestException
 from twilio.http.async_http_client import AsyncTwilioHttpClient
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
@@ -512,3 +512,65 @@ def test_slack_reset_forgets_calls_and_faults(slack: FakeSlack) -> None:
     slack.reset()
     assert slack.calls == []
     assert _run(client.auth_test())["ok"] is True
+
+
+def test_twilio_list_filters_by_to_and_from_newest_first(tw: FakeTwilio) -> None:
+    client = tw.client()
+    first = client.messages.create(to=TO, from_=FROM, body="one").sid
+    client.messages.create(to="+15551230002", from_=FROM, body="elsewhere")
+    client.messages.create(to=TO, from_="+15550000001", body="other sender")
+    second = client.messages.create(to=TO, from_=FROM, body="two").sid
+    found = client.messages.list(to=TO, from_=FROM)
+    assert [m.sid for m in found] == [second, first]
+    assert found[0].status == "sent" and found[0].date_sent is not None
+    assert found[0].direction == "outbound-api" and found[0].to == TO
+
+
+def test_twilio_list_pages_through_next_page_uri(tw: FakeTwilio) -> None:
+    client = tw.client()
+    for n in range(5):
+        client.messages.create(to=TO, from_=FROM, body=f"text {n}")
+    assert [m.body for m in client.messages.list(page_size=2)] == [
+        f"text {n}" for n in reversed(range(5))
+    ]
+    assert len(client.messages.list(limit=3, page_size=2)) == 3
+    page = client.messages.page(page_size=2)
+    assert len(list(page)) == 2 and page.next_page_url is not None
+
+
+def test_twilio_list_date_sent_filters(tw: FakeTwilio) -> None:
+    client = tw.client()
+    client.messages.create(to=TO, from_=FROM, body="now")
+    now = datetime.now(UTC)
+    assert len(client.messages.list(date_sent_after=now - timedelta(minutes=1))) == 1
+    assert client.messages.list(date_sent_after=now + timedelta(minutes=1)) == []
+    assert client.messages.list(date_sent_before=now - timedelta(minutes=1)) == []
+    assert len(client.messages.list(date_sent_before=now + timedelta(minutes=1))) == 1
+    today = now.strftime("%Y-%m-%d")
+    assert len(client.messages.list(date_sent=today)) == 1
+    assert len(client.messages.list(date_sent_before=today)) == 1  # a day: on or before it
+
+
+def test_twilio_held_queue_has_no_date_sent_and_dodges_date_filters(tw: FakeTwilio) -> None:
+    client = tw.client()
+    tw.hold_queue()
+    sid = client.messages.create(to=TO, from_=FROM, body="waiting").sid
+    assert client.messages(sid).fetch().status == "queued"
+    assert [m.sid for m in client.messages.list(to=TO)] == [sid]
+    assert client.messages.list(date_sent_after=datetime(2000, 1, 1, tzinfo=UTC)) == []
+
+
+def test_twilio_abandoned_request_is_listed_once_the_hang_ends(tw: FakeTwilio) -> None:
+    tw.hang(30, times=1)
+    with pytest.raises(requests.exceptions.ReadTimeout):
+        _client(tw, timeout=0.3).messages.create(to=TO, from_=FROM, body="late")
+    tw.clear_faults()
+    tw.wait_for_sent(1)
+    assert [m.body for m in tw.client().messages.list(to=TO)] == ["late"]
+
+
+def test_twilio_list_answers_faults_too(tw: FakeTwilio) -> None:
+    tw.fail_with(500, times=1)
+    with pytest.raises(TwilioException):
+        tw.client().messages.list(to=TO)
+    assert tw.client().messages.list(to=TO) == []

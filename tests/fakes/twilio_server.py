@@ -51,13 +51,25 @@ Endpoints
   MessagingServiceSid -> 21603, missing Body and MediaUrl -> 21602.
 * ``GET /2010-04-01/Accounts/{AccountSid}/Messages/{Sid}.json`` -> the stored
   message (20404 when unknown).
+* ``GET /2010-04-01/Accounts/{AccountSid}/Messages.json`` -> a page of messages,
+  newest first (``client.messages.list(...)`` / ``.stream(...)``).  Filters as
+  the real API: ``To``, ``From``, ``DateSent`` (that UTC day), ``DateSent>`` (on
+  or after), ``DateSent<`` (on or before) -- each a date ``YYYY-MM-DD`` (whole
+  days) or a time ``YYYY-MM-DDTHH:MM:SSZ`` as the SDK sends; ``PageSize``
+  (default 50, at most 1000) and ``Page``.  The JSON carries ``messages`` and
+  ``next_page_uri`` (null on the last page) like Twilio's.
+* A created message is answered ``queued`` (``accepted`` with a Messaging
+  Service) and is ``sent`` with a ``date_sent`` from then on, as a later fetch or
+  list shows; ``hold_queue(True)`` keeps new ones queued with ``date_sent``
+  null, like a backlog in Twilio's queue (a ``DateSent`` filter skips those).
 * Anything else -> 404 code 20404.  Wrong Basic auth -> 401 code 20003.
 
 Fault modes (thread-safe, may be changed while requests are in flight)
 ----------------------------------------------------------------------
 ``fail_with(status=500, code=None, message=None, times=None, body=None)``,
 ``hang(seconds, times=None)``, ``block_number(e164)``, ``invalid_number(e164)``,
-``unblock_number(e164)``, ``clear_faults()``.  ``times=None`` means until
+``unblock_number(e164)``, ``clear_faults()``.  Faults apply to every request,
+lists and fetches included.  ``times=None`` means until
 cleared, an int means the next N requests.  A hanging request wakes early on
 ``clear_faults()`` or ``stop()``.  Once its hang ends (time up or
 ``clear_faults()``) it is processed normally even if the client already timed
@@ -76,12 +88,12 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import format_datetime
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Self
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 if TYPE_CHECKING:
     from twilio.rest import Client
@@ -90,6 +102,8 @@ __all__ = ["FakeTwilio", "TwilioRequest"]
 
 API_VERSION = "2010-04-01"
 _HANDLER_JOIN_TIMEOUT = 5.0
+_DEFAULT_PAGE_SIZE = 50
+_MAX_PAGE_SIZE = 1000
 
 # GSM 03.38 basic character set; the extension table costs two septets.
 _GSM_BASIC = set(
@@ -262,6 +276,7 @@ class FakeTwilio:
         self.sent: list[dict[str, Any]] = []
         self.requests: list[TwilioRequest] = []
         self._messages: dict[str, dict[str, Any]] = {}
+        self._created: dict[str, datetime] = {}
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._failures: list[_Failure] = []
@@ -269,6 +284,7 @@ class FakeTwilio:
         self._blocked: set[str] = set()
         self._invalid: set[str] = set()
         self._fault_generation = 0
+        self._hold_queue = False
         self._stopping = False
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -378,6 +394,11 @@ class FakeTwilio:
         with self._lock:
             self._invalid.add(e164)
 
+    def hold_queue(self, hold: bool = True) -> None:
+        """Keep messages created from now on ``queued`` with no ``date_sent`` (a backlog)."""
+        with self._lock:
+            self._hold_queue = hold
+
     def clear_faults(self) -> None:
         """Remove every fault, blocked and invalid number; release hanging requests."""
         with self._changed:
@@ -395,6 +416,7 @@ class FakeTwilio:
             self.sent.clear()
             self.requests.clear()
             self._messages.clear()
+            self._created.clear()
 
     # ------------------------------------------------------------------ waiting
 
@@ -469,6 +491,8 @@ class FakeTwilio:
         prefix = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages"
         if request.method == "POST" and request.path == prefix + ".json":
             return self._create_message(request)
+        if request.method == "GET" and request.path == prefix + ".json":
+            return self._list_messages(request)
         if request.method == "GET" and request.path.startswith(prefix + "/"):
             sid = request.path[len(prefix) + 1 :].removesuffix(".json")
             with self._lock:
@@ -519,7 +543,8 @@ class FakeTwilio:
             return _Reply(400, _error_body(400, 21610, "Attempt to send to unsubscribed recipient"))
 
         sid = "SM" + secrets.token_hex(16)
-        now = format_datetime(datetime.now(UTC))
+        created = datetime.now(UTC)
+        now = format_datetime(created)
         uri = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages/{sid}.json"
         status = "queued" if from_ else "accepted"
         message: dict[str, Any] = {
@@ -558,7 +583,94 @@ class FakeTwilio:
             "form": dict(request.form),
         }
         with self._changed:
-            self._messages[sid] = message
+            # Answered as queued; from then on it is sent, unless a backlog is simulated.
+            stored = dict(message)
+            if not self._hold_queue:
+                stored.update(status="sent", date_sent=now)
+            self._messages[sid] = stored
+            self._created[sid] = created
             self.sent.append(record)
             self._changed.notify_all()
         return _Reply(201, dict(message))
+
+    def _list_messages(self, request: TwilioRequest) -> _Reply:
+        """The Messages list resource: filters, newest first, paged like Twilio's."""
+
+        def first(name: str) -> str | None:
+            values = request.query.get(name)
+            return values[0] if values else None
+
+        try:
+            sent_on = _day_or_time(first("DateSent"))
+            sent_after = _day_or_time(first("DateSent>"))
+            sent_before = _day_or_time(first("DateSent<"), end_of_day=True)
+            size = min(int(first("PageSize") or _DEFAULT_PAGE_SIZE), _MAX_PAGE_SIZE)
+            page = int(first("Page") or 0)
+        except ValueError:
+            return _Reply(400, _error_body(400, 20001, "Invalid filter or paging parameter"))
+        if size < 1 or page < 0:
+            return _Reply(400, _error_body(400, 20001, "Invalid paging parameter"))
+        to, from_ = first("To"), first("From")
+        with self._lock:
+            rows = [(self._sent_at(m), self._created[sid], m) for sid, m in self._messages.items()]
+        picked = [
+            (sent_at or created, created, message)
+            for sent_at, created, message in rows
+            if (not to or message["to"] == to)
+            and (not from_ or message["from"] == from_)
+            and _sent_within(sent_at, sent_on, sent_after, sent_before)
+        ]
+        picked.sort(key=lambda row: (row[0], row[1]), reverse=True)
+        chunk = [dict(m) for _, _, m in picked[page * size : (page + 1) * size]]
+        base = f"/{API_VERSION}/Accounts/{self.account_sid}/Messages.json"
+        query = {k: v[0] for k, v in request.query.items() if k not in ("Page", "PageSize")}
+
+        def uri(n: int) -> str:
+            return base + "?" + urlencode({**query, "PageSize": size, "Page": n})
+
+        more = (page + 1) * size < len(picked)
+        return _Reply(
+            200,
+            {
+                "messages": chunk,
+                "end": page * size + max(len(chunk) - 1, 0),
+                "first_page_uri": uri(0),
+                "next_page_uri": uri(page + 1) if more else None,
+                "page": page,
+                "page_size": size,
+                "previous_page_uri": uri(page - 1) if page else None,
+                "start": page * size,
+                "uri": uri(page),
+            },
+        )
+
+    @staticmethod
+    def _sent_at(message: dict[str, Any]) -> datetime | None:
+        return parsedate_to_datetime(message["date_sent"]) if message["date_sent"] else None
+
+
+def _sent_within(
+    sent_at: datetime | None,
+    on: datetime | None,
+    after: datetime | None,
+    before: datetime | None,
+) -> bool:
+    """The DateSent filters; a message not sent yet has no date_sent and matches none."""
+    if sent_at is None:
+        return not (on or after or before)
+    return (
+        (on is None or on <= sent_at < on + timedelta(days=1))
+        and (after is None or sent_at >= after)
+        and (before is None or sent_at <= before)
+    )
+
+
+def _day_or_time(value: str | None, *, end_of_day: bool = False) -> datetime | None:
+    """``YYYY-MM-DD`` (a whole UTC day: its start, or with ``end_of_day`` its last second)
+    or ``YYYY-MM-DDTHH:MM:SSZ``; ValueError otherwise."""
+    if not value:
+        return None
+    if "T" not in value:
+        day = datetime.strptime(value, "%Y-%m-%d").replace(tzinfo=UTC)
+        return day + timedelta(days=1, microseconds=-1) if end_of_day else day
+    return datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)

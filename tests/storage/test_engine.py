@@ -26,7 +26,7 @@ def test_sqlite_runs_in_wal_with_foreign_keys_and_a_busy_timeout(tmp_path: Path)
     assert pragma == {
         "journal_mode": "wal",
         "foreign_keys": 1,
-        "busy_timeout": 30000,
+        "busy_timeout": 10000,
         "synchronous": 1,
     }
 

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -237,3 +238,95 @@ def test_a_staff_text_reaches_twilio_only_while_opted_in(site: Site) -> None:
     site.dispatch()
     bodies = [s["body"] for s in site.twilio.wait_for_sent(2)]
     assert "Your order is ready" in bodies
+
+
+# Lost answers: uncertain failures and looking before sending again -----------------------
+
+
+def test_a_read_timeout_is_uncertain(fake_twilio: FakeTwilio) -> None:
+    fake_twilio.hang(10, times=1)
+    with pytest.raises(SmsError) as caught:
+        _gateway(fake_twilio, timeout=0.3).send(TO, "x", 1)
+    assert caught.value.uncertain and not caught.value.permanent
+
+
+def test_a_refused_connection_is_certain_nothing_was_sent() -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    gateway = TwilioGateway(
+        "AC" + "0" * 32, "token", from_number=SENDER, api_url=f"http://127.0.0.1:{port}"
+    )
+    with pytest.raises(SmsError) as caught:
+        gateway.send(TO, "x", 1)
+    assert not caught.value.uncertain
+
+
+@pytest.mark.parametrize(("status", "uncertain"), [(500, False), (503, False), (504, True)])
+def test_only_a_gateway_timeout_answer_is_uncertain(
+    fake_twilio: FakeTwilio, status: int, uncertain: bool
+) -> None:
+    fake_twilio.fail_with(status, times=1)
+    with pytest.raises(SmsError) as caught:
+        _gateway(fake_twilio).send(TO, "x", 1)
+    assert caught.value.uncertain is uncertain
+
+
+def test_find_sent_finds_a_text_twilio_took_after_the_client_gave_up(
+    fake_twilio: FakeTwilio,
+) -> None:
+    gateway = _gateway(fake_twilio, timeout=0.3)
+    since = datetime.now(UTC) - timedelta(seconds=5)
+    fake_twilio.hang(30, times=1)
+    with pytest.raises(SmsError):
+        gateway.send(TO, "Your table is ready", 1)
+    assert gateway.find_sent(TO, "Your table is ready", since) == []  # still hanging
+    fake_twilio.clear_faults()  # Twilio takes it after all
+    (sent,) = fake_twilio.wait_for_sent(1)
+    (found,) = gateway.find_sent(TO, "Your table is ready", since)
+    assert found.sid == sent["sid"] and found.status == "sent"
+
+
+def test_find_sent_matches_number_body_sender_and_time(fake_twilio: FakeTwilio) -> None:
+    gateway = _gateway(fake_twilio)
+    before = datetime.now(UTC) - timedelta(seconds=5)
+    ours = gateway.send(TO, "See you at 5", 1)
+    gateway.send("+14155550101", "See you at 5", 2)  # another number
+    gateway.send(TO, "See you at 6", 3)  # another body
+    fake_twilio.client().messages.create(to=TO, from_="+15550009999", body="See you at 5")
+    assert [r.sid for r in gateway.find_sent(TO, "See you at 5", before)] == [ours.sid]
+    assert gateway.find_sent(TO, "See you at 5", datetime.now(UTC) + timedelta(minutes=1)) == []
+
+
+def test_find_sent_sees_a_text_still_queued_at_twilio(fake_twilio: FakeTwilio) -> None:
+    service = "MG" + "2" * 32
+    gateway = _gateway(fake_twilio, from_number=None, messaging_service_sid=service)
+    fake_twilio.hold_queue()  # no date_sent yet: a DateSent filter would miss it
+    sent = gateway.send(TO, "Queued", 1)
+    (found,) = gateway.find_sent(TO, "Queued", datetime.now(UTC) - timedelta(minutes=1))
+    assert (found.sid, found.status) == (sent.sid, "accepted")
+
+
+def test_find_sent_failing_says_so(fake_twilio: FakeTwilio) -> None:
+    fake_twilio.fail_with(500, times=1)
+    with pytest.raises(SmsError) as caught:
+        _gateway(fake_twilio).find_sent(TO, "x", datetime.now(UTC))
+    assert not caught.value.permanent
+
+
+def test_a_timed_out_text_that_twilio_took_is_adopted_not_sent_again(
+    make_site: SiteFactory,
+) -> None:
+    site = make_site(timeout=0.3)
+    site.twilio.hang(1, times=1)
+    _opted_in(site)  # the confirmation's send times out, but Twilio takes it a moment later
+    site.dispatch()
+    (sent,) = site.twilio.wait_for_sent(1, timeout=10)
+    site.clock.advance(seconds=30)
+    site.dispatch()  # too soon after an uncertain failure: nothing happens
+    assert [r.method for r in site.twilio.requests] == ["POST"]
+    site.clock.advance(minutes=2)
+    site.dispatch()
+    assert len(site.twilio.sent) == 1
+    (message,) = site.messages_to(TO)
+    assert message.twilio_sid == sent["sid"] and message.status == "sent"

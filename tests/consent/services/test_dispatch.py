@@ -5,14 +5,15 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import Counter
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from consent.model import SendKind, Source, Status
-from consent.ports import SmsError
+from consent.ports import SendResult, SmsError
 from consent.records import OutboundDraft, OutboxKind
 from consent.services import links, queries, staff
 from consent.services.context import Desk
-from consent.services.dispatch import Dispatcher, backoff
+from consent.services.dispatch import SETTLE, Dispatcher, backoff
 from tests.support import FixedClock, RecordingGateway, RecordingNotifier
 
 
@@ -139,3 +140,84 @@ def test_a_permanent_21610_opts_the_number_out_at_the_carrier(desk: Desk) -> Non
     _drain(Dispatcher(desk, gateway, RecordingNotifier()))
     (number,) = queries.contact_view(desk, "Ann Lee").numbers
     assert (number.status, number.source) == (Status.OPTED_OUT, Source.CARRIER)
+
+
+@dataclass
+class LostAnswerGateway:
+    """Takes every text, but the answers to the first `lose` sends are lost (timeouts)."""
+
+    clock: FixedClock
+    lose: int = 0
+    taken: list[tuple[str, str, str]] = field(default_factory=list)  # (to, body, sid)
+    lookups: int = 0
+    per_send: timedelta = timedelta(0)  # how long one send takes on the clock
+
+    def send(self, to: str, body: str, message_id: int) -> SendResult:
+        self.clock.advance(seconds=self.per_send.total_seconds())
+        self.taken.append((to, body, f"SM{len(self.taken):032x}"))
+        if self.lose:
+            self.lose -= 1
+            raise SmsError("no answer in time", permanent=False, uncertain=True)
+        return SendResult(self.taken[-1][2], "queued")
+
+    def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
+        self.lookups += 1
+        taken = reversed(self.taken)
+        return [SendResult(sid, "sent") for t, b, sid in taken if (t, b) == (to, body)]
+
+
+def _queue(desk: Desk, bodies: list[str]) -> None:
+    now = desk.clock.now()
+    with desk.uow() as uow:
+        state = uow.numbers.get("+14155550100")
+        assert state is not None
+        for body in bodies:
+            draft = OutboundDraft(state.contact_id, state.e164, body, SendKind.MANUAL, "U1", now)
+            uow.outbox.add(OutboxKind.SMS, {}, now, uow.messages.add_outbound(draft, now).id)
+        uow.commit()
+
+
+def test_a_text_whose_answer_was_lost_is_found_and_never_sent_twice(
+    desk: Desk, clock: FixedClock
+) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    gateway = LostAnswerGateway(clock, lose=1)
+    dispatcher = Dispatcher(desk, gateway, RecordingNotifier())
+    _drain(dispatcher)  # the confirmation reaches Twilio; its answer does not reach us
+    clock.advance(seconds=SETTLE.total_seconds() - 1)
+    _drain(dispatcher)
+    assert gateway.lookups == 0  # Twilio may still be working on it: wait
+    clock.advance(seconds=2)
+    _drain(dispatcher)
+    assert gateway.lookups == 1 and len(gateway.taken) == 1
+    (message,) = [m for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
+    assert message.twilio_sid == gateway.taken[0][2] and message.status == "sent"
+
+
+def test_a_retry_that_cannot_look_does_not_send(desk: Desk, clock: FixedClock) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    gateway = RecordingGateway(fail=SmsError("Twilio 500", permanent=False))
+    dispatcher = Dispatcher(desk, gateway, RecordingNotifier())
+    _drain(dispatcher)
+    clock.advance(minutes=1)
+    _drain(dispatcher)  # the lookup fails too: nothing is sent blind
+    assert gateway.sent == []
+    gateway.fail = None
+    clock.advance(minutes=20)
+    _drain(dispatcher)
+    assert len(gateway.sent) == 1
+
+
+def test_a_slow_pass_hands_back_the_rows_it_has_not_reached(desk: Desk, clock: FixedClock) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    gateway = LostAnswerGateway(clock, per_send=timedelta(seconds=25))
+    dispatcher = Dispatcher(desk, gateway, RecordingNotifier(), batch=10)
+    _queue(desk, [f"text {n}" for n in range(5)])
+    asyncio.run(dispatcher.run_once())
+    # Three sends fit before the lease is down to its margin; the rest is handed back at once,
+    # not left leased for another dispatcher to take while this one might still send them.
+    assert [body for _, body, _ in gateway.taken[1:]] == ["text 0", "text 1"]
+    assert asyncio.run(dispatcher.run_once()) == 3  # texts 2-4: no lease to wait out
+    assert Counter(body for _, body, _ in gateway.taken) == Counter(
+        [gateway.taken[0][1]] + [f"text {n}" for n in range(5)]
+    )
