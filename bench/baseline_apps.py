@@ -13,6 +13,7 @@ SLACK_SIGNING_SECRET and SLACK_API_URL (FakeSlack), as optdesk does.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 from typing import Any
 from urllib.parse import parse_qsl
@@ -24,7 +25,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 # Keep equal to the uvicorn.Config(...) call in optdesk/serve.py.
-UVICORN_KWARGS: dict[str, Any] = {"log_level": "info", "proxy_headers": False}
+UVICORN_KWARGS: dict[str, Any] = {"log_level": "info", "proxy_headers": False, "access_log": False}
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 
@@ -98,6 +99,8 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args()
     config = uvicorn.Config(APPS[args.kind](), host=args.host, port=args.port, **UVICORN_KWARGS)
+    gc.collect()
+    gc.freeze()  # as optdesk serve does
     uvicorn.Server(config).run()
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -149,7 +150,10 @@ def broadcast_reply(result: Broadcast) -> Reply:
     return reply(build)
 
 
+@functools.lru_cache(maxsize=32)
 def help_reply(topic: str | None = None) -> Reply:
+    """Usage of one subcommand or of them all (constant: built once per topic)."""
+
     def build(f: Fmt) -> list[str]:
         if topic:
             return [f"Usage: {f.esc(c.USAGE[topic])}"]

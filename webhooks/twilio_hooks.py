@@ -23,6 +23,7 @@ from twilio.request_validator import (
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
     RequestValidator,
+    compare,
     get_signature_algorithm,
 )
 from twilio.twiml.messaging_response import MessagingResponse
@@ -46,6 +47,14 @@ _MAX_MEDIA = 10
 _MAX_BODY_CHARS = 5000
 _MAPPED = {"MessageSid", "SmsSid", "SmsMessageSid", "From", "To", "Body", "OptOutType"}
 _STATUS_FIELDS = ("MessageSid", "SmsSid", "MessageStatus", "SmsStatus", "ErrorCode")
+
+
+class _Params(dict[str, list[str]]):
+    """Form fields as the twilio SDK's validator reads a multi-dict (every value of a
+    name), built in one pass: Starlette's FormData.getlist scans the form per name."""
+
+    def getall(self, name: str) -> list[str]:
+        return self[name]
 
 
 class BadForm(ValueError):
@@ -107,11 +116,15 @@ def to_inbound_sms(form: Mapping[str, str] | FormData, region: str = "US") -> In
     )
 
 
+_EMPTY_TWIML = str(MessagingResponse())
+
+
 def twiml(reply: str | None) -> Response:
     """TwiML for Twilio: one <Message>, or an empty <Response/> (the SDK escapes the text)."""
+    if not reply:
+        return Response(_EMPTY_TWIML, media_type="text/xml")
     response = MessagingResponse()
-    if reply:
-        response.message(reply)
+    response.message(reply)
     return Response(str(response), media_type="text/xml")
 
 
@@ -142,10 +155,21 @@ class TwilioHooks:
             raise HTTPException(403, "missing Twilio signature")
         form = await read_form(request, TWILIO_BODY_LIMIT)
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-        if not self.validator.validate(self.signed_url(request), form, signature, algorithm):
+        if not self.signature_ok(self.signed_url(request), form, signature, algorithm):
             log.warning("rejected a Twilio webhook with a bad signature for %s", request.url.path)
             raise HTTPException(403, "bad Twilio signature")
         return form
+
+    def signature_ok(self, url: str, form: FormData, signature: str, algorithm: str) -> bool:
+        """One HMAC over the exact URL we configured (what Twilio signs in practice);
+        only when that fails, the SDK's full check with and without the port."""
+        assert self.validator is not None
+        params = _Params()
+        for key, value in form.multi_items():
+            params.setdefault(key, []).append(str(value))
+        if compare(self.validator.compute_signature(url, params, algorithm), signature):
+            return True
+        return bool(self.validator.validate(url, params, signature, algorithm))
 
     async def inbound(self, request: Request) -> Response:
         form = await self.verified_form(request)
