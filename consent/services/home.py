@@ -59,11 +59,11 @@ def home_page(desk: Desk, wanted: HomeFilter, *, page_size: int = PAGE_SIZE) -> 
     """Counts by status, and one page of contacts with numbers, statuses and last message."""
     now = desk.clock.now()
     with desk.uow(write=False) as uow:
-        pending = uow.links.pending_contacts(now)
-        counts = Counts(uow.numbers.counts(), len(pending))
+        counts = Counts(uow.numbers.counts(), uow.links.pending_count(now))
         offset = wanted.page * page_size
         if wanted.status == PENDING:
             # pending is about links, not numbers: the pending set is small, page it here
+            pending = uow.links.pending_contacts(now)
             found = [c for c in map(uow.contacts.get, pending) if c is not None]
             found = [c for c in found if wanted.project_id in (None, c.project_id)]
             found.sort(key=lambda c: (c.name.casefold(), c.id))
@@ -73,6 +73,7 @@ def home_page(desk: Desk, wanted: HomeFilter, *, page_size: int = PAGE_SIZE) -> 
             contacts = uow.contacts.page(offset, page_size + 1, status, wanted.project_id)
         has_next = len(contacts) > page_size
         contacts = contacts[:page_size]
+        pending = uow.links.pending_among([c.id for c in contacts], now)
         projects = uow.projects.all()
         rows = _rows(uow, contacts, pending, {p.id: p.name for p in projects})
         return HomePage(counts, rows, wanted, has_next, uow.contacts.count(), projects)

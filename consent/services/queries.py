@@ -24,7 +24,7 @@ class Counts:
 def counts(desk: Desk) -> Counts:
     now = desk.clock.now()
     with desk.uow(write=False) as uow:
-        return Counts(uow.numbers.counts(), len(uow.links.pending_contacts(now)))
+        return Counts(uow.numbers.counts(), uow.links.pending_count(now))
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ def view_of(uow: UnitOfWork, contact: Contact, now: datetime, messages: int) -> 
     return ContactView(
         contact,
         uow.numbers.for_contact(contact.id),
-        contact.id in uow.links.pending_contacts(now),
+        bool(uow.links.pending_among([contact.id], now)),
         uow.ledger.for_contact(contact.id),
         uow.messages.for_contact(contact.id, messages),
         project.name if project else None,

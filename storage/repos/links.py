@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,9 +63,22 @@ class SqlLinkRepo(Repo):
 
     def pending_contacts(self, now: datetime) -> set[int]:
         """Contacts with a link that is neither answered nor expired."""
-        stmt = (
-            sa.select(link_t.c.contact_id)
-            .where(link_t.c.answered_at.is_(None), link_t.c.expires_at > now)
-            .distinct()
-        )
+        return set(self._conn.scalars(_pending(now).distinct()))
+
+    def pending_among(self, contact_ids: Sequence[int], now: datetime) -> set[int]:
+        if not contact_ids:
+            return set()
+        stmt = _pending(now).where(link_t.c.contact_id.in_(list(contact_ids))).distinct()
         return set(self._conn.scalars(stmt))
+
+    def pending_count(self, now: datetime) -> int:
+        stmt = sa.select(sa.func.count(sa.distinct(link_t.c.contact_id))).where(
+            link_t.c.answered_at.is_(None), link_t.c.expires_at > now
+        )
+        return int(self._conn.execute(stmt).scalar_one())
+
+
+def _pending(now: datetime) -> sa.Select[tuple[int]]:
+    return sa.select(link_t.c.contact_id).where(
+        link_t.c.answered_at.is_(None), link_t.c.expires_at > now
+    )
