@@ -30,6 +30,7 @@ drills: $(STAMP)
 	$(BIN)/pytest -q -m drill
 
 bench: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
 
 clean:
