@@ -57,6 +57,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     _ledger: SqlLedger
     _outbox: SqlOutbox
+    _numbers: SqlNumberRepo
 
     def __init__(self, engine: Engine, *, write: bool = True) -> None:
         self._engine = engine
@@ -84,8 +85,9 @@ class SqlUnitOfWork:
         self._conn = conn
         self._ledger = SqlLedger(conn)
         self.ledger = self._ledger
-        self.contacts = SqlContactRepo(conn)
-        self.numbers = SqlNumberRepo(conn, self._ledger)
+        self._numbers = SqlNumberRepo(conn, self._ledger)
+        self.numbers = self._numbers
+        self.contacts = SqlContactRepo(conn, before_read=self._numbers.flush)
         self.links = SqlLinkRepo(conn)
         self.messages = SqlMessageRepo(conn)
         self.projects = SqlProjectRepo(conn)
@@ -117,11 +119,13 @@ class SqlUnitOfWork:
 
     def commit(self) -> None:
         conn = self.connection
+        self._numbers.flush()
         self._ledger.flush()
         self._outbox.flush()
         conn.commit()
 
     def rollback(self) -> None:
+        self._numbers.reset()
         self._ledger.reset()
         self._outbox.reset()
         self.connection.rollback()

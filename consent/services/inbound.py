@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from consent import messages
@@ -36,18 +36,19 @@ class InboundResult:
 def handle_inbound(desk: Desk, sms: InboundSms) -> InboundResult:
     """One inbound text, once: a retried MessageSid changes nothing twice."""
     with desk.uow() as uow:
-        result = _handle(desk, uow, sms)
+        (result,) = _handle_many(desk, uow, [sms])
         uow.commit()
     return result
 
 
 def handle_inbound_many(desk: Desk, batch: Sequence[InboundSms]) -> list[InboundResult | Exception]:
     """Several inbound texts in one transaction (a group commit: one lock, one durable
-    write for the lot). If the batch fails, each text is handled on its own, so one bad
-    text never sinks the others; its own error comes back in its place."""
+    write for the lot), set-based: one statement per table for the whole batch. If the
+    batch fails, each text is handled on its own, so one bad text never sinks the others;
+    its own error comes back in its place."""
     try:
         with desk.uow() as uow:
-            results: list[InboundResult | Exception] = [_handle(desk, uow, s) for s in batch]
+            results: list[InboundResult | Exception] = list(_handle_many(desk, uow, batch))
             uow.commit()
         return results
     except Exception:
@@ -63,32 +64,76 @@ def handle_inbound_many(desk: Desk, batch: Sequence[InboundSms]) -> list[Inbound
     return alone
 
 
-def _handle(desk: Desk, uow: UnitOfWork, sms: InboundSms) -> InboundResult:
+@dataclass
+class _Batch:
+    """What one set-based pass wrote and read for a batch, for `_handle` to act on."""
+
+    claimed: set[str]  # keys this batch inserted and no text has acted on yet
+    states: dict[str, NumberState]  # by number, updated after each change
+    names: dict[str, str]  # numbers created by this batch: their contact's name
+    messages: dict[str, Message]  # the inbound message of each claimed text, by sid
+
+
+def _handle_many(desk: Desk, uow: UnitOfWork, batch: Sequence[InboundSms]) -> list[InboundResult]:
+    """The texts in order, as if one by one, with one statement per table for the lot."""
+    prepared = _prepare(desk, uow, batch)
+    return [_handle(desk, uow, prepared, sms) for sms in batch]
+
+
+def _prepare(desk: Desk, uow: UnitOfWork, batch: Sequence[InboundSms]) -> _Batch:
     now = desk.clock.now()
     # The consent write lock first, then the claim: a transaction that claimed a
     # MessageSid while another held the lock could deadlock with it.
-    state = uow.numbers.get(sms.from_, lock=True)
-    if not uow.idempotency.claim(f"sms:{sms.sid}", now):
+    states = uow.numbers.get_many([sms.from_ for sms in batch], lock=True)
+    keys = [_claim_key(sms) for sms in batch]
+    claimed = uow.idempotency.claim_many(keys, now)
+    todo: list[InboundSms] = []
+    pending = set(claimed)
+    for sms, key in zip(batch, keys, strict=True):
+        if key in pending:
+            pending.discard(key)  # a sid twice in one batch acts once
+            todo.append(sms)
+    # A name only for the text that creates its contact (the first from a new number);
+    # the dispatcher names the contact of a known number when it posts the note.
+    names: dict[str, str] = {}
+    for sms in todo:
+        if sms.from_ not in states and sms.from_ not in names:
+            names[sms.from_] = display_phone(sms.from_).strip()
+    states.update(uow.numbers.add_with_contacts(names))
+    added = uow.messages.add_inbound_many(
+        [(sms, states[sms.from_].contact_id) for sms in todo], now
+    )
+    by_sid = {sms.sid: message for sms, message in zip(todo, added, strict=True)}
+    return _Batch(claimed, states, names, by_sid)
+
+
+def _handle(desk: Desk, uow: UnitOfWork, prepared: _Batch, sms: InboundSms) -> InboundResult:
+    """One text of a prepared batch, acting on the number as earlier texts left it."""
+    now = desk.clock.now()
+    key = _claim_key(sms)
+    if key not in prepared.claimed:
         return InboundResult(None, duplicate=True)
-    if state is None:
-        contact = uow.contacts.add(display_phone(sms.from_), None, None)
-        state = uow.numbers.add(sms.from_, contact.id)
-        name = contact.name
-    else:
-        name = ""  # the dispatcher names the contact when it posts the note
+    prepared.claimed.discard(key)
+    state = prepared.states[sms.from_]
+    name = prepared.names.pop(sms.from_, "")
+    message = prepared.messages[sms.sid]
     intent = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper()) or classify(
         sms.body, opted_out=state.status is Status.OPTED_OUT
     )
-    message = uow.messages.add_inbound(sms, state.contact_id, now)
-    reply, changed = _act(desk, uow, sms, state, intent, name)
+    reply, changed, prepared.states[sms.from_] = _act(desk, uow, sms, state, intent, name)
     notify(uow, _inbound_note(sms, state, message, intent, name, changed), now)
     return InboundResult(reply, intent=intent)
 
 
+def _claim_key(sms: InboundSms) -> str:
+    return f"sms:{sms.sid}"
+
+
 def _act(
     desk: Desk, uow: UnitOfWork, sms: InboundSms, state: NumberState, intent: Intent, name: str
-) -> tuple[str | None, str | None]:
-    """Act on one text; returns the TwiML reply and the new status, if it changed."""
+) -> tuple[str | None, str | None, NumberState]:
+    """Act on one text; returns the TwiML reply, the new status if it changed, and the
+    number's state after the text (what the next text of the batch from it sees)."""
     now = desk.clock.now()
     business = desk.config.business_name
     app_answers = desk.config.keywords_by == "app" and not sms.opt_out_type
@@ -99,12 +144,13 @@ def _act(
         seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
         changed = None
         if state.status is not Status.OPTED_OUT or (seen_by_twilio and not state.awaiting_start):
+            awaiting = seen_by_twilio or state.awaiting_start
             record_change(
                 uow, state, Status.OPTED_OUT, Source.SMS_KEYWORD, actor, evidence, now,
-                awaiting_start=seen_by_twilio or state.awaiting_start, contact_name=name,
-                note=False,
+                awaiting_start=awaiting, contact_name=name, note=False,
             )  # fmt: skip
             changed = str(Status.OPTED_OUT)
+            state = _changed(state, Status.OPTED_OUT, now, awaiting)
         if not seen_by_twilio:
             # Twilio never saw a revocation in words: we owe the one confirmation.
             body = messages.opt_out_confirmation(business)
@@ -113,8 +159,8 @@ def _act(
             )
             msg = uow.messages.add_outbound(draft, now)
             uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
-            return None, changed
-        return (messages.opt_out_confirmation(business) if app_answers else None), changed
+            return None, changed, state
+        return (messages.opt_out_confirmation(business) if app_answers else None), changed, state
     if intent is Intent.OPT_IN:
         changed = None
         if state.status is not Status.OPTED_IN:
@@ -123,12 +169,21 @@ def _act(
                 contact_name=name, note=False,
             )  # fmt: skip
             changed = str(Status.OPTED_IN)
-        return (messages.resubscribe_confirmation(business) if app_answers else None), changed
+            state = _changed(state, Status.OPTED_IN, now, False)
+        reply = messages.resubscribe_confirmation(business) if app_answers else None
+        return reply, changed, state
     if intent is Intent.HELP:
         answer = messages.help_answer(business, desk.config.business_contact)
         twilio_answers = sms.opt_out_type or word in {"help", "info"}
-        return (answer if (app_answers or not twilio_answers) else None), None
-    return None, None
+        return (answer if (app_answers or not twilio_answers) else None), None, state
+    return None, None, state
+
+
+def _changed(state: NumberState, status: Status, at: datetime, awaiting: bool) -> NumberState:
+    """The state `record_change` just wrote, as the rest of the batch must see it."""
+    return replace(
+        state, status=status, source=Source.SMS_KEYWORD, changed_at=at, awaiting_start=awaiting
+    )
 
 
 def _inbound_note(

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
 from consent.model import Contact, Status
 from storage.repos._base import Repo, name_key
@@ -21,6 +23,11 @@ def _contact(row: Any) -> Contact:
 
 
 class SqlContactRepo(Repo):
+    def __init__(self, conn: Connection, before_read: Callable[[], None] | None = None) -> None:
+        super().__init__(conn)
+        # Writes the numbers' pending status changes before a query that reads them.
+        self._before_read = before_read
+
     def get(self, contact_id: int) -> Contact | None:
         row = self._conn.execute(_GET, {"id_": contact_id}).first()
         return None if row is None else _contact(row)
@@ -64,6 +71,8 @@ class SqlContactRepo(Repo):
         """Contacts by name; `status`: those with at least one number in it."""
         stmt = sa.select(*_COLUMNS)
         if status is not None:
+            if self._before_read is not None:
+                self._before_read()
             has_status = (
                 sa.select(phone_t.c.id)
                 .where(phone_t.c.contact_id == contact_t.c.id, phone_t.c.status == str(status))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -28,3 +29,13 @@ class SqlIdempotency(Repo):
         """
         params = {"key": key, "created_at": at}
         return self._conn.execute(_CLAIM[self._postgres], params).first() is not None
+
+    def claim_many(self, keys: Sequence[str], at: datetime) -> set[str]:
+        """`claim` for every key at once: one multi-row INSERT ... ON CONFLICT DO NOTHING
+        RETURNING key. Returns the keys this call inserted (a repeated key counts once)."""
+        unique = list(dict.fromkeys(keys))
+        if not unique:
+            return set()
+        rows = [{"key": key, "created_at": at} for key in unique]
+        result = self._conn.execute(_CLAIM[self._postgres], rows)
+        return {row.key for row in result}

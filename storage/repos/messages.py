@@ -37,6 +37,26 @@ def _message(row: Any) -> Message:
     )
 
 
+_INSERT_MANY = sa.insert(message_t).returning(message_t.c.id, sort_by_parameter_order=True)
+
+
+def _inbound_values(sms: InboundSms, contact_id: int, at: datetime) -> dict[str, Any]:
+    return {
+        "direction": str(Direction.INBOUND),
+        "contact_id": contact_id,
+        "e164": sms.from_,
+        "body": sms.body,
+        "kind": "inbound",
+        "status": str(Delivery.RECEIVED),
+        "author": None,
+        "twilio_sid": sms.sid,
+        "media": [{"url": url, "content_type": kind} for url, kind in sms.media],
+        "send_after": None,
+        "created_at": at,
+        "error": None,
+    }
+
+
 class SqlMessageRepo(Repo):
     def add_inbound(self, sms: InboundSms, contact_id: int, at: datetime) -> Message:
         media = [{"url": url, "content_type": kind} for url, kind in sms.media]
@@ -53,6 +73,24 @@ class SqlMessageRepo(Repo):
             send_after=None,
             created_at=at,
         )
+
+    def add_inbound_many(
+        self, items: Sequence[tuple[InboundSms, int]], at: datetime
+    ) -> list[Message]:
+        """`add_inbound` for each (text, contact id): one multi-row INSERT ... RETURNING."""
+        if not items:
+            return []
+        rows = [_inbound_values(sms, contact_id, at) for sms, contact_id in items]
+        result = self._conn.execute(_INSERT_MANY, rows)
+        ids = [int(row.id) for row in result]
+        messages = []
+        for new_id, values in zip(ids, rows, strict=True):
+            values = dict(values)
+            values.pop("error")
+            media = tuple(item["url"] for item in values.pop("media"))
+            values["direction"] = Direction(values["direction"])
+            messages.append(Message(id=new_id, media=media, **values))
+        return messages
 
     def add_outbound(self, draft: OutboundDraft, at: datetime) -> Message:
         return self._add(

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from consent.model import NumberState, Source, Status
-from storage.repos._base import Repo
+from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t
 
@@ -28,6 +28,8 @@ _SELECT = sa.select(
 
 _BY_E164 = _SELECT.where(phone_t.c.e164 == sa.bindparam("e164"))
 _INSERT = sa.insert(phone_t)
+_INSERT_MANY = sa.insert(phone_t).returning(phone_t.c.id, sort_by_parameter_order=True)
+_INSERT_CONTACTS = sa.insert(contact_t).returning(contact_t.c.id, sort_by_parameter_order=True)
 _SET_STATUS = (
     sa.update(phone_t)
     .where(phone_t.c.id == sa.bindparam("number_id"))
@@ -53,9 +55,21 @@ def _number(row: Any) -> NumberState:
 
 
 class SqlNumberRepo(Repo):
+    """Status changes are written together (one executemany) when the unit of work
+    commits, or before any other statement on numbers in the same transaction."""
+
     def __init__(self, conn: Connection, ledger: SqlLedger) -> None:
         super().__init__(conn)
         self._ledger = ledger
+        self._statuses: dict[int, dict[str, Any]] = {}
+
+    def flush(self) -> None:
+        if self._statuses:
+            rows, self._statuses = list(self._statuses.values()), {}
+            self._conn.execute(_SET_STATUS, rows)
+
+    def reset(self) -> None:
+        self._statuses = {}
 
     def get(self, e164: str, *, lock: bool = False) -> NumberState | None:
         """The number; `lock` takes the consent write lock first (the ledger head), so the
@@ -66,18 +80,73 @@ class SqlNumberRepo(Repo):
         already serialised writers)."""
         if lock and self._postgres:
             self._ledger.lock()
+        self.flush()
         row = self._conn.execute(_BY_E164, {"e164": e164}).first()
         return None if row is None else _number(row)
 
+    def get_many(self, e164s: Sequence[str], *, lock: bool = False) -> dict[str, NumberState]:
+        """The numbers among `e164s` that exist, by number, in one query; `lock` takes the
+        consent write lock first, exactly as `get` does."""
+        if lock and self._postgres:
+            self._ledger.lock()
+        unique = list(dict.fromkeys(e164s))
+        if not unique:
+            return {}
+        self.flush()
+        rows = self._conn.execute(_SELECT.where(phone_t.c.e164.in_(unique)))
+        return {row.e164: _number(row) for row in rows}
+
+    def add_with_contacts(self, names_by_e164: Mapping[str, str]) -> dict[str, NumberState]:
+        """New numbers (`not subscribed`), each with a new contact of the given name: one
+        multi-row INSERT ... RETURNING for the contacts, one for the numbers."""
+        if not names_by_e164:
+            return {}
+        now = datetime.now(UTC)
+        e164s = list(names_by_e164)
+        contacts = []
+        for e164 in e164s:
+            name = names_by_e164[e164].strip()
+            contacts.append(
+                {
+                    "name": name,
+                    "name_key": name_key(name),
+                    "email": None,
+                    "project_id": None,
+                    "created_at": now,
+                }
+            )
+        contact_ids = [int(row.id) for row in self._conn.execute(_INSERT_CONTACTS, contacts)]
+        numbers = [
+            {
+                "e164": e164,
+                "contact_id": contact_id,
+                "status": str(Status.NOT_SUBSCRIBED),
+                "status_source": None,
+                "status_changed_at": None,
+                "awaiting_start": False,
+            }
+            for e164, contact_id in zip(e164s, contact_ids, strict=True)
+        ]
+        number_ids = [int(row.id) for row in self._conn.execute(_INSERT_MANY, numbers)]
+        return {
+            e164: NumberState(
+                id=number_id, e164=e164, contact_id=contact_id, status=Status.NOT_SUBSCRIBED
+            )
+            for e164, contact_id, number_id in zip(e164s, contact_ids, number_ids, strict=True)
+        }
+
     def by_id(self, number_id: int) -> NumberState | None:
+        self.flush()
         row = self._conn.execute(_SELECT.where(phone_t.c.id == number_id)).first()
         return None if row is None else _number(row)
 
     def for_contact(self, contact_id: int) -> list[NumberState]:
+        self.flush()
         stmt = _SELECT.where(phone_t.c.contact_id == contact_id).order_by(phone_t.c.id)
         return [_number(row) for row in self._conn.execute(stmt)]
 
     def for_contacts(self, contact_ids: Sequence[int]) -> list[NumberState]:
+        self.flush()
         if not contact_ids:
             return []
         stmt = _SELECT.where(phone_t.c.contact_id.in_(list(contact_ids)))
@@ -109,19 +178,22 @@ class SqlNumberRepo(Repo):
             "at": at,
             "awaiting": awaiting_start,
         }
-        self._conn.execute(_SET_STATUS, params)
+        self._statuses[number_id] = params  # written by flush(): the newest change wins
 
     def set_awaiting_start(self, number_id: int, awaiting: bool) -> None:
+        self.flush()
         stmt = sa.update(phone_t).where(phone_t.c.id == number_id)
         self._conn.execute(stmt.values(awaiting_start=awaiting))
 
     def reassign(self, number_id: int, contact_id: int) -> None:
         """The number now belongs to another contact (its status and history stay)."""
+        self.flush()
         stmt = sa.update(phone_t).where(phone_t.c.id == number_id)
         self._conn.execute(stmt.values(contact_id=contact_id))
 
     def export(self) -> Iterator[tuple[NumberState, str]]:
         """Every number with its contact's name, ordered by number, read in batches."""
+        self.flush()
         after = ""
         while True:
             stmt = (
@@ -140,6 +212,7 @@ class SqlNumberRepo(Repo):
 
     def counts(self) -> dict[Status, int]:
         """How many numbers have each status; every status is a key, 0 when none."""
+        self.flush()
         counts = dict.fromkeys(Status, 0)
         stmt = sa.select(phone_t.c.status, sa.func.count()).group_by(phone_t.c.status)
         for status, count in self._conn.execute(stmt):
@@ -148,6 +221,7 @@ class SqlNumberRepo(Repo):
 
     def for_project(self, project_id: int) -> list[NumberState]:
         """Numbers of the contacts in the project."""
+        self.flush()
         stmt = (
             _SELECT.join(contact_t, contact_t.c.id == phone_t.c.contact_id)
             .where(contact_t.c.project_id == project_id)

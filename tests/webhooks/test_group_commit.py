@@ -83,10 +83,10 @@ def test_a_batch_that_fails_is_retried_text_by_text(
 
     real = inbound._handle
 
-    def flaky(desk: Desk, uow: object, sms: InboundSms) -> object:
+    def flaky(desk: Desk, uow: object, prepared: object, sms: InboundSms) -> object:
         if sms.from_ == "+14155550199":
             raise RuntimeError("this text breaks")
-        return real(desk, uow, sms)  # type: ignore[arg-type]
+        return real(desk, uow, prepared, sms)  # type: ignore[arg-type]
 
     monkeypatch.setattr(inbound, "_handle", flaky)
     ok, bad = handle_inbound_many(desk, [_stop("c", "+14155550102"), _stop("d", "+14155550199")])

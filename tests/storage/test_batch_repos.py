@@ -1,0 +1,81 @@
+"""The set-based repository methods of the inbound batch path."""
+
+from __future__ import annotations
+
+from consent.model import Source, Status
+from consent.records import InboundSms
+from storage.uow import SqlUnitOfWorkFactory
+from tests.storage.factories import T0, contact_with_number
+
+
+def test_claim_many_returns_only_the_keys_it_inserted(uow_factory: SqlUnitOfWorkFactory) -> None:
+    with uow_factory() as uow:
+        assert uow.idempotency.claim("a", T0)
+        assert uow.idempotency.claim_many(["a", "b", "c", "b"], T0) == {"b", "c"}
+        assert uow.idempotency.claim_many([], T0) == set()
+        uow.commit()
+    with uow_factory() as uow:
+        assert uow.idempotency.claim_many(["a", "b", "d"], T0) == {"d"}
+        assert not uow.idempotency.claim("d", T0)
+
+
+def test_get_many_and_add_with_contacts(uow_factory: SqlUnitOfWorkFactory) -> None:
+    _, number_id = contact_with_number(uow_factory, e164="+14155550100")
+    with uow_factory() as uow:
+        found = uow.numbers.get_many(["+14155550100", "+14155550101", "+14155550100"], lock=True)
+        assert list(found) == ["+14155550100"]
+        assert found["+14155550100"].id == number_id
+        added = uow.numbers.add_with_contacts({"+14155550101": " B ", "+14155550102": "C"})
+        assert uow.numbers.add_with_contacts({}) == {}
+        uow.commit()
+    with uow_factory(write=False) as uow:
+        for e164, name in [("+14155550101", "B"), ("+14155550102", "C")]:
+            state = uow.numbers.get(e164)
+            assert state == added[e164] and state.status is Status.NOT_SUBSCRIBED
+            contact = uow.contacts.get(state.contact_id)
+            assert contact is not None and contact.name == name
+        assert uow.numbers.get_many([]) == {}
+
+
+def test_add_inbound_many_keeps_the_order(uow_factory: SqlUnitOfWorkFactory) -> None:
+    contact_id, _ = contact_with_number(uow_factory)
+    texts = [
+        InboundSms(sid=f"SM{i}", from_="+14155550100", to="+15005550006", body=f"text {i}")
+        for i in range(5)
+    ]
+    texts[2] = InboundSms(
+        "SM2", "+14155550100", "+15005550006", "pic", (("https://x/1", "image/png"),)
+    )
+    with uow_factory() as uow:
+        added = uow.messages.add_inbound_many([(sms, contact_id) for sms in texts], T0)
+        assert uow.messages.add_inbound_many([], T0) == []
+        uow.commit()
+    with uow_factory(write=False) as uow:
+        for sms, message in zip(texts, added, strict=True):
+            assert message.twilio_sid == sms.sid and message.body == sms.body
+            assert uow.messages.get(message.id) == message
+        assert added[2].media == ("https://x/1",)
+
+
+def test_status_changes_are_written_behind_and_read_back(uow_factory: SqlUnitOfWorkFactory) -> None:
+    contact_id, number_id = contact_with_number(uow_factory)
+    with uow_factory() as uow:
+        uow.numbers.set_status(number_id, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, True)
+        state = uow.numbers.get("+14155550100")  # a read flushes first
+        assert state is not None and state.status is Status.OPTED_OUT and state.awaiting_start
+        uow.numbers.set_status(number_id, Status.OPTED_IN, Source.SMS_KEYWORD, T0, False)
+        assert [c.id for c in uow.contacts.page(0, 10, Status.OPTED_IN, None)] == [contact_id]
+        uow.numbers.set_status(number_id, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, False)
+        uow.numbers.set_status(number_id, Status.OPTED_IN, Source.SMS_KEYWORD, T0, False)
+        uow.commit()
+    with uow_factory(write=False) as uow:
+        assert uow.numbers.counts()[Status.OPTED_IN] == 1
+
+
+def test_status_changes_left_without_commit_are_dropped(uow_factory: SqlUnitOfWorkFactory) -> None:
+    _, number_id = contact_with_number(uow_factory)
+    with uow_factory() as uow:
+        uow.numbers.set_status(number_id, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, True)
+    with uow_factory(write=False) as uow:
+        state = uow.numbers.by_id(number_id)
+        assert state is not None and state.status is Status.NOT_SUBSCRIBED
