@@ -26,6 +26,10 @@ PERMANENT = {
     "restricted_action": "the workspace does not let the bot post there",
 }
 HomeRefresh = Callable[[], Awaitable[None]]
+# Each post carries this message metadata naming its outbox row, so a retry can find it.
+EVENT_TYPE = "optdesk_note"
+HISTORY_LIMIT = 50  # recent channel messages searched for an earlier top-level post
+REPLIES_PAGE = 200
 
 
 class SlackNotifier:
@@ -34,6 +38,12 @@ class SlackNotifier:
     A note that starts a contact's thread names the contact and number and carries
     Reply / Opt out / Move to project buttons. After a consent note, `home_refresh`
     (HomePublisher.refresh_recent) re-publishes the App Home for recent viewers.
+
+    Slack has no idempotency key, and a post our client gave up on (a timeout) may have
+    been made all the same. So each post carries message metadata with the note's
+    `note_id` (its outbox row), and on another attempt (`attempt` > 1) the thread, or
+    the channel's recent history for a top-level post, is searched first: a post found
+    there is adopted instead of posting again. If the search fails, NotifyError.
     """
 
     def __init__(
@@ -55,48 +65,112 @@ class SlackNotifier:
                 note_text(note, plain_text=True),
             )
             return ""
-        blocks = note_blocks(note, top_level=thread_ts is None, thread_replies=self.thread_replies)
-        text = note_text(note)
-        try:
-            ts = await self._post(channel, thread_ts, text, blocks)
-        except SLACK_ERRORS as err:
-            code = error_code(err)
-            if code == "invalid_blocks":
-                ts = await self._post_text_only(channel, thread_ts, text)
-            else:
-                raise self._failure(channel, code) from err
+        note_id = note.get("note_id")
+        metadata = (
+            {"event_type": EVENT_TYPE, "event_payload": {"note_id": note_id}}
+            if note_id is not None
+            else None
+        )
+        earlier = None
+        if note_id is not None and int(note.get("attempt") or 1) > 1:
+            earlier = await self._find_posted(channel, thread_ts, note_id)
+        if earlier:
+            log.info(
+                "note %s had been posted to %s as %s; not posting it again",
+                note_id,
+                channel,
+                earlier,
+            )
+            ts = earlier
+        else:
+            ts = await self._post_note(channel, thread_ts, note, metadata)
         changed = note.get("type") == "consent" or bool(note.get("status"))
         if changed and self.home_refresh is not None:
             await self._refresh_home()
         return ts
 
+    async def _post_note(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        note: Mapping[str, Any],
+        metadata: dict[str, Any] | None,
+    ) -> str:
+        blocks = note_blocks(note, top_level=thread_ts is None, thread_replies=self.thread_replies)
+        text = note_text(note)
+        try:
+            return await self._post(channel, thread_ts, text, blocks, metadata)
+        except SLACK_ERRORS as err:
+            code = error_code(err)
+            if code != "invalid_blocks":
+                raise self._failure(channel, code) from err
+        log.error("Slack refused the blocks of a note in %s; posting it as text", channel)
+        try:
+            return await self._post(channel, thread_ts, text, None, metadata)
+        except SLACK_ERRORS as err:
+            raise self._failure(channel, error_code(err)) from err
+
     async def _post(
-        self, channel: str, thread_ts: str | None, text: str, blocks: list[dict[str, Any]] | None
+        self,
+        channel: str,
+        thread_ts: str | None,
+        text: str,
+        blocks: list[dict[str, Any]] | None,
+        metadata: dict[str, Any] | None,
     ) -> str:
         answer = await self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
             text=text,
             blocks=blocks,
+            metadata=metadata,
             unfurl_links=False,
             unfurl_media=False,
         )
         return str(answer.get("ts") or "")
 
-    async def _post_text_only(self, channel: str, thread_ts: str | None, text: str) -> str:
-        log.error("Slack refused the blocks of a note in %s; posting it as text", channel)
+    async def _find_posted(self, channel: str, thread_ts: str | None, note_id: Any) -> str | None:
+        """The ts of a message already posted for this note (an earlier attempt), if any."""
         try:
-            return await self._post(channel, thread_ts, text, None)
+            if thread_ts is None:
+                answer = await self.client.conversations_history(
+                    channel=channel, limit=HISTORY_LIMIT, include_all_metadata=True
+                )
+                return _with_note_id(answer.get("messages") or [], note_id)
+            return await self._find_in_thread(channel, thread_ts, note_id)
         except SLACK_ERRORS as err:
-            raise self._failure(channel, error_code(err)) from err
+            code = error_code(err)
+            if code == "thread_not_found":  # no thread, so no earlier reply in it
+                return None
+            raise self._failure(channel, code, "looking for an earlier post in") from err
 
-    def _failure(self, channel: str, code: str) -> NotifyError:
+    async def _find_in_thread(self, channel: str, thread_ts: str, note_id: Any) -> str | None:
+        cursor: str | None = None
+        while True:
+            answer = await self.client.conversations_replies(
+                channel=channel,
+                ts=thread_ts,
+                include_all_metadata=True,
+                limit=REPLIES_PAGE,
+                cursor=cursor,
+            )
+            found = _with_note_id(answer.get("messages") or [], note_id)
+            if found:
+                return found
+            meta = answer.get("response_metadata") or {}
+            cursor = str(meta.get("next_cursor") or "") or None
+            if not answer.get("has_more") or cursor is None:
+                return None
+
+    def _failure(self, channel: str, code: str, doing: str = "chat.postMessage to") -> NotifyError:
         hint = PERMANENT.get(code)
         if hint:
-            log.error("Slack post to %s failed: %s (%s); it will be retried", channel, code, hint)
+            log.error(
+                "Slack: %s %s failed: %s (%s); it will be retried", doing, channel, code, hint
+            )
         else:
-            log.warning("Slack post to %s failed: %s; it will be retried", channel, code)
-        return NotifyError(f"chat.postMessage to {channel}: {code}")
+            log.warning("Slack: %s %s failed: %s; it will be retried", doing, channel, code)
+        return NotifyError(f"{doing} {channel}: {code}")
 
     async def _refresh_home(self) -> None:
         assert self.home_refresh is not None
@@ -104,3 +178,15 @@ class SlackNotifier:
             await self.home_refresh()
         except Exception:  # the note is posted: a stale home tab must not re-post it
             log.exception("could not refresh the App Home after a consent change")
+
+
+def _with_note_id(messages: list[Any], note_id: Any) -> str | None:
+    """The ts of the first message whose optdesk metadata names `note_id`."""
+    for message in messages:
+        meta = message.get("metadata") if isinstance(message, dict) else None
+        if not isinstance(meta, dict) or meta.get("event_type") != EVENT_TYPE:
+            continue
+        payload = meta.get("event_payload")
+        if isinstance(payload, dict) and str(payload.get("note_id")) == str(note_id):
+            return str(message.get("ts") or "") or None
+    return None

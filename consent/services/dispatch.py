@@ -193,7 +193,12 @@ class Dispatcher:
 
     async def deliver_note(self, item: OutboxItem) -> None:
         channel, thread, name = await asyncio.to_thread(self._thread_for, item.payload)
-        note = {**item.payload, "contact": item.payload.get("contact") or name}
+        note = {
+            **item.payload,
+            "contact": item.payload.get("contact") or name,
+            "note_id": item.id,  # the same on every attempt: a retry finds an earlier post
+            "attempt": item.attempts,
+        }
         try:
             ts = await self.notifier.post(channel, thread, note)
         except NotifyError as err:

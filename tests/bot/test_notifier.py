@@ -213,3 +213,88 @@ def test_local_mode_logs_notes(caplog: pytest.LogCaptureFixture) -> None:
     assert first != second
     assert "LOCAL MODE: Slack post to #C0NOTIFY: " in caplog.text
     assert "Ann <!channel> & co (+1 415-555-0100) texted:" in caplog.text  # plain, for a log
+
+
+# exactly once: a retry looks for the post an earlier attempt may have made -----------------
+
+
+def notifier(fake: FakeSlack, timeout: float = 5) -> SlackNotifier:
+    return SlackNotifier(AsyncWebClient(token="xoxb-test", base_url=fake.base_url, timeout=timeout))
+
+
+def lookups(fake: FakeSlack) -> list[str]:
+    return [c.method for c in fake.calls if c.method.startswith("conversations.")]
+
+
+def test_each_post_carries_the_note_id_as_metadata(fake: FakeSlack) -> None:
+    post(fake, dict(INBOUND, note_id=42, attempt=1))
+    args, _ = posted(fake)
+    assert args["metadata"] == {"event_type": "optdesk_note", "event_payload": {"note_id": 42}}
+
+
+def test_a_first_attempt_never_looks_up(fake: FakeSlack) -> None:
+    post(fake, dict(INBOUND, note_id=42, attempt=1))
+    post(fake, dict(INBOUND, note_id=43, attempt=1), thread="1700000000.000100")
+    post(fake, INBOUND)  # no note_id (not from the outbox): nothing to look for either
+    assert lookups(fake) == []
+    assert len(fake.calls_to("chat.postMessage")) == 3
+
+
+@pytest.mark.parametrize("in_thread", [True, False])
+def test_a_retry_after_a_timeout_finds_the_earlier_post(fake: FakeSlack, in_thread: bool) -> None:
+    thread = post(fake, dict(INBOUND, note_id=1, attempt=1)) if in_thread else None
+    post(fake, dict(INBOUND, note_id=2, attempt=1), thread=thread)  # another note, same place
+    note = dict(INBOUND, note_id=7)
+    fake.hang(3, times=1, method="chat.postMessage")
+    with pytest.raises(NotifyError):
+        asyncio.run(notifier(fake, timeout=0.5).post(CHANNEL, thread, dict(note, attempt=1)))
+    fake.clear_faults()  # Slack finishes the abandoned post after all
+    fake.wait_for("chat.postMessage", n=3 if in_thread else 2)
+    [late] = [
+        c
+        for c in fake.calls_to("chat.postMessage")
+        if c.args["metadata"]["event_payload"]["note_id"] == 7
+    ]
+    assert _settled(fake, late)
+
+    ts = asyncio.run(notifier(fake).post(CHANNEL, thread, dict(note, attempt=2)))
+
+    assert ts == late.response["ts"]  # type: ignore[index]
+    assert len(fake.calls_to("chat.postMessage")) == (3 if in_thread else 2)  # not again
+    [lookup] = fake.calls_to("conversations.replies" if in_thread else "conversations.history")
+    assert lookup.args["channel"] == CHANNEL
+    assert lookup.args["include_all_metadata"] in ("1", "true")
+    if in_thread:
+        assert lookup.args["ts"] == thread
+    else:
+        assert lookup.args["limit"] == "50"
+
+
+def _settled(fake: FakeSlack, call: Any, timeout: float = 5) -> bool:
+    return fake._wait(lambda: call.status is not None, timeout)
+
+
+def test_a_retry_posts_when_no_earlier_attempt_reached_slack(fake: FakeSlack) -> None:
+    thread = post(fake, dict(INBOUND, note_id=1, attempt=1))
+    ts = post(fake, dict(INBOUND, note_id=7, attempt=3), thread=thread)
+    assert ts and fake.calls_to("conversations.replies")
+    assert len(fake.calls_to("chat.postMessage")) == 2
+
+
+def test_a_retry_finds_its_post_on_a_later_page_of_the_thread(fake: FakeSlack) -> None:
+    thread = post(fake, dict(INBOUND, note_id=1, attempt=1))
+    for n in range(210):  # more replies before it than one page (200) holds
+        post(fake, dict(INBOUND, note_id=100 + n, attempt=1), thread=thread)
+    first = post(fake, dict(INBOUND, note_id=7, attempt=1), thread=thread)
+    before = len(fake.calls_to("chat.postMessage"))
+    assert post(fake, dict(INBOUND, note_id=7, attempt=2), thread=thread) == first
+    assert len(fake.calls_to("chat.postMessage")) == before
+    pages = fake.calls_to("conversations.replies")
+    assert len(pages) == 2 and pages[1].args["cursor"]
+
+
+def test_a_failed_lookup_raises_rather_than_risk_a_duplicate(fake: FakeSlack) -> None:
+    fake.fail_with(500, method="conversations.history")
+    with pytest.raises(NotifyError, match="looking for an earlier post"):
+        post(fake, dict(INBOUND, note_id=7, attempt=2))
+    assert fake.calls_to("chat.postMessage") == []

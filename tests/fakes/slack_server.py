@@ -32,7 +32,12 @@ Methods
 not post), ``chat.delete``, ``chat.getPermalink``, ``views.publish|open|update|push``,
 ``usergroups.users.list`` (from ``usergroups``; unknown id -> ``no_such_subteam``),
 ``users.info`` (from ``users`` overrides, otherwise a generated user in
-America/New_York), ``conversations.info``, ``conversations.join``.  Anything else
+America/New_York), ``conversations.info``, ``conversations.join``,
+``conversations.history`` (the channel's top-level messages posted here, newest first)
+and ``conversations.replies`` (the parent, if posted here, then its replies, oldest
+first; ``thread_not_found`` when neither).  Both page with ``limit`` / ``cursor``
+(``response_metadata.next_cursor``), and show a message's ``metadata`` (as given to
+chat.postMessage) only with ``include_all_metadata``.  Anything else
 answers ``{"ok": true}``.  A call without any token answers ``not_authed``; if
 ``accepted_tokens`` is set, other tokens answer ``invalid_auth``.
 
@@ -534,9 +539,68 @@ class FakeSlack:
             message["thread_ts"] = str(args["thread_ts"])
         if blocks:
             message["blocks"] = blocks
+        metadata = self._json_arg(args.get("metadata"))
+        if isinstance(metadata, dict):
+            message["metadata"] = metadata
         with self._lock:
             self.messages[(channel, ts)] = message
         return {"ok": True, "channel": channel, "ts": ts, "message": dict(message)}
+
+    @staticmethod
+    def _flag(value: Any) -> bool:
+        return str(value).lower() in ("1", "true")
+
+    def _listed(
+        self, messages: list[dict[str, Any]], args: dict[str, Any], default_limit: int
+    ) -> dict[str, Any]:
+        """One page of `messages` (``limit``, ``cursor`` = an offset), as Slack lists them."""
+        try:
+            limit = int(args.get("limit") or default_limit)
+            start = int(args.get("cursor") or 0)
+        except ValueError:
+            return {"ok": False, "error": "invalid_cursor"}
+        with_metadata = self._flag(args.get("include_all_metadata"))
+        page = [
+            {k: v for k, v in m.items() if k != "metadata" or with_metadata}
+            for m in messages[start : start + limit]
+        ]
+        more = start + limit < len(messages)
+        return {
+            "ok": True,
+            "messages": page,
+            "has_more": more,
+            "response_metadata": {"next_cursor": str(start + limit) if more else ""},
+        }
+
+    def _conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            found = [
+                dict(m)
+                for (c, _), m in self.messages.items()
+                if c == channel and m.get("thread_ts", m["ts"]) == m["ts"]  # no replies
+            ]
+        found.sort(key=lambda m: float(m["ts"]), reverse=True)
+        return self._listed(found, args, 100)
+
+    def _conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel") or "")
+        ts = str(args.get("ts") or "")
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        with self._lock:
+            parent = self.messages.get((channel, ts))
+            replies = [
+                dict(m)
+                for (c, _), m in self.messages.items()
+                if c == channel and m.get("thread_ts") == ts and m["ts"] != ts
+            ]
+        if parent is None and not replies:
+            return {"ok": False, "error": "thread_not_found"}
+        replies.sort(key=lambda m: float(m["ts"]))
+        return self._listed(([dict(parent)] if parent else []) + replies, args, 1000)
 
     def _post_ephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("channel"):
@@ -702,4 +766,6 @@ class FakeSlack:
         "users.info": _users_info,
         "conversations.info": _conversations_info,
         "conversations.join": _conversations_join,
+        "conversations.history": _conversations_history,
+        "conversations.replies": _conversations_replies,
     }

@@ -574,3 +574,47 @@ def test_twilio_list_answers_faults_too(tw: FakeTwilio) -> None:
     with pytest.raises(TwilioException):
         tw.client().messages.list(to=TO)
     assert tw.client().messages.list(to=TO) == []
+
+
+def test_slack_history_and_replies_list_posted_messages_with_metadata(slack: FakeSlack) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url=slack.base_url)
+    meta = {"event_type": "optdesk_note", "event_payload": {"note_id": 5}}
+
+    async def main() -> list[Any]:
+        parent = await client.chat_postMessage(channel="C1", text="parent", metadata=meta)
+        await client.chat_postMessage(channel="C1", text="reply", thread_ts=parent["ts"])
+        await client.chat_postMessage(channel="C1", text="later")
+        await client.chat_postMessage(channel="C2", text="elsewhere")
+        return [
+            await client.conversations_history(channel="C1", include_all_metadata=True),
+            await client.conversations_history(channel="C1"),
+            await client.conversations_replies(
+                channel="C1", ts=parent["ts"], include_all_metadata=True
+            ),
+            await client.conversations_history(channel="C1", limit=1),
+        ]
+
+    history, plain, replies, page = _run(main())
+    assert [m["text"] for m in history["messages"]] == ["later", "parent"]  # newest first
+    assert history["messages"][1]["metadata"] == meta
+    assert "metadata" not in plain["messages"][1]  # only with include_all_metadata
+    assert [m["text"] for m in replies["messages"]] == ["parent", "reply"]  # parent first
+    assert replies["messages"][0]["metadata"] == meta
+    assert page["has_more"] and page["response_metadata"]["next_cursor"]
+    with pytest.raises(SlackApiError) as info:
+        _run(client.conversations_replies(channel="C1", ts="1.000001"))
+    assert info.value.response["error"] == "thread_not_found"
+
+
+def test_slack_abandoned_post_shows_in_history_once_the_hang_ends(slack: FakeSlack) -> None:
+    slack.hang(30, times=1, method="chat.postMessage")
+    client = AsyncWebClient(token="xoxb-test", base_url=slack.base_url, timeout=0.5)
+    with pytest.raises(TimeoutError):
+        _run(client.chat_postMessage(channel="C1", text="late"))
+    assert _run(client.conversations_history(channel="C1"))["messages"] == []
+    slack.clear_faults()  # releases the hung post: Slack made it after all
+    [call] = slack.wait_for("chat.postMessage")
+    assert slack._wait(lambda: call.status == 200, 5)
+    assert [m["text"] for m in _run(client.conversations_history(channel="C1"))["messages"]] == [
+        "late"
+    ]
