@@ -9,7 +9,6 @@ Twilio's webhook, then shows the reply Twilio would have carried.
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -17,42 +16,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from consent.errors import InvalidPhone
-from consent.phones import display_phone, parse_phone
-from consent.records import InboundSms, Message
+from consent.phones import parse_phone
+from consent.records import InboundSms
 from consent.services.context import Desk
 from consent.services.inbound import InboundResult, handle_inbound
+from consent.services.queries import phone_book
+from consent.services.staff import MAX_TEXT
 from webhooks.csrf import FIELD, Csrf
 from webhooks.forms import PAGE_BODY_LIMIT, read_form, single
 from webhooks.pages import Pages
 
 PATH = "/local/phone"
 SCOPE = "local-phone"
-MAX_TEXT = 1600
-
-
-@dataclass(frozen=True)
-class PhoneView:
-    e164: str
-    shown: str
-    contact: str
-    status: str
-    texts: list[Message] = field(default_factory=list)
-
-
-def phone_book(desk: Desk, limit: int = 50) -> list[PhoneView]:
-    """Numbers on file with their conversation, oldest text first (read-only)."""
-    with desk.uow(write=False) as uow:
-        contacts = uow.contacts.page(0, limit, None, None)
-        names = {c.id: c.name for c in contacts}
-        texts = {c.id: uow.messages.for_contact(c.id, 50) for c in contacts}
-        numbers = uow.numbers.for_contacts(list(names))
-    views = []
-    for n in numbers:
-        mine = [m for m in texts.get(n.contact_id, []) if m.e164 == n.e164]
-        mine.sort(key=lambda m: (m.created_at, m.id))
-        shown = display_phone(n.e164)
-        views.append(PhoneView(n.e164, shown, names.get(n.contact_id, ""), str(n.status), mine))
-    return views
 
 
 def local_sid() -> str:

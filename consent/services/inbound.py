@@ -21,7 +21,6 @@ log = logging.getLogger("optdesk.inbound")
 TWILIO_OPT_OUT = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
 )
-TWILIO_OPT_IN = frozenset({"start", "unstop", "yes"})
 _OPT_OUT_TYPE = {"STOP": Intent.OPT_OUT, "START": Intent.OPT_IN, "HELP": Intent.HELP}
 UNSUBSCRIBED_AT_CARRIER = "21610"
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from consent.model import ChainReport, ConsentEvent, Contact, NumberState, Status, verify_chain
+from consent.phones import display_phone
 from consent.ports import UnitOfWork
 from consent.records import Message
 from consent.services.contacts import resolve
@@ -74,3 +75,28 @@ def consent_rows(desk: Desk) -> Iterator[tuple[str, str, str, str, str]]:
 def event_rows(desk: Desk) -> Iterator[ConsentEvent]:
     with desk.uow(write=False) as uow:
         yield from uow.ledger.all()
+
+
+@dataclass(frozen=True)
+class PhoneView:
+    e164: str
+    shown: str
+    contact: str
+    status: str
+    texts: list[Message] = field(default_factory=list)
+
+
+def phone_book(desk: Desk, limit: int = 50) -> list[PhoneView]:
+    """Numbers on file with their conversation, oldest text first (read-only)."""
+    with desk.uow(write=False) as uow:
+        contacts = uow.contacts.page(0, limit, None, None)
+        names = {c.id: c.name for c in contacts}
+        texts = {c.id: uow.messages.for_contact(c.id, 50) for c in contacts}
+        numbers = uow.numbers.for_contacts(list(names))
+    views = []
+    for n in numbers:
+        mine = [m for m in texts.get(n.contact_id, []) if m.e164 == n.e164]
+        mine.sort(key=lambda m: (m.created_at, m.id))
+        shown = display_phone(n.e164)
+        views.append(PhoneView(n.e164, shown, names.get(n.contact_id, ""), str(n.status), mine))
+    return views
