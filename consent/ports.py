@@ -13,8 +13,25 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from consent.model import ConsentEvent, Contact, EventDraft, NumberState, Project, Source, Status
-from consent.records import InboundSms, Link, Message, OutboundDraft, OutboxItem, OutboxKind
+from consent.model import (
+    ConsentEvent,
+    Contact,
+    EventDraft,
+    NumberState,
+    Project,
+    SendKind,
+    Source,
+    Status,
+)
+from consent.records import (
+    InboundSms,
+    Link,
+    Message,
+    OptInRequest,
+    OutboundDraft,
+    OutboxItem,
+    OutboxKind,
+)
 
 
 class Clock(Protocol):
@@ -80,9 +97,14 @@ class LinkRepo(Protocol):
     ) -> Link: ...
     def get(self, token_hash: str) -> Link | None: ...
     def mark_answered(self, link_id: int, at: datetime) -> None: ...
+    def bind(self, link_id: int, e164: str) -> None:
+        """The link opted `e164` in: from now on it is that number's client's link."""
+        ...
+
     def pending_contacts(self, now: datetime) -> set[int]: ...
     def pending_among(self, contact_ids: Sequence[int], now: datetime) -> set[int]:
-        """Which of these contacts have an unanswered, unexpired link."""
+        """Which of these contacts have an unanswered, unexpired link, or an open double
+        opt-in request."""
         ...
 
     def pending_count(self, now: datetime) -> int: ...
@@ -103,7 +125,33 @@ class MessageRepo(Protocol):
         self, message_id: int, status: str, *, sid: str | None = None, error: str | None = None
     ) -> None: ...
     def for_contact(self, contact_id: int, limit: int) -> list[Message]: ...
+    def outbound_to(self, e164: str, kinds: Sequence[SendKind], since: datetime) -> list[Message]:
+        """Outbound texts of these kinds to `e164` created at or after `since`."""
+        ...
+
     def latest_for_contacts(self, contact_ids: Sequence[int]) -> dict[int, Message]: ...
+
+
+class OptInRequestRepo(Protocol):
+    def open(
+        self,
+        e164: str,
+        contact_id: int,
+        link_id: int,
+        evidence: Mapping[str, str],
+        at: datetime,
+        expires_at: datetime,
+    ) -> OptInRequest:
+        """A new open request for `e164`; any other open one for it is closed."""
+        ...
+
+    def open_for(self, e164: str, now: datetime) -> OptInRequest | None:
+        """The unanswered, unexpired request for `e164`, if any."""
+        ...
+
+    def close(self, e164s: Sequence[str], at: datetime) -> None:
+        """Close the open requests of these numbers (answered or superseded)."""
+        ...
 
 
 class ProjectRepo(Protocol):
@@ -154,6 +202,7 @@ class UnitOfWork(Protocol):
     numbers: NumberRepo
     ledger: Ledger
     links: LinkRepo
+    requests: OptInRequestRepo
     messages: MessageRepo
     projects: ProjectRepo
     threads: ThreadRepo

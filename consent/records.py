@@ -58,6 +58,20 @@ class Link:
     expires_at: datetime
     created_by: str
     answered_at: datetime | None = None
+    bound_e164: str | None = None  # the number this link opted in: the link is that client's
+
+
+@dataclass(frozen=True)
+class OptInRequest:
+    """Double opt-in: a questionnaire Yes waiting for the number's reply YES."""
+
+    id: int
+    e164: str
+    contact_id: int
+    link_id: int
+    evidence: Mapping[str, str]  # the web answer's evidence, joined to the reply's
+    created_at: datetime
+    expires_at: datetime
 
 
 @dataclass(frozen=True)

@@ -70,7 +70,7 @@ class ConsentEventRow(SQLModel, table=True):
     __table_args__ = (sa.CheckConstraint(f"status IN ({_STATUSES})", name="status"),)
 
     seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    phone: str = _text(index=True)
+    phone: str | None = _text(nullable=True, index=True)  # None: a contact with no number
     contact_id: int = Field(foreign_key="contact.id", index=True)
     status: str = _text()
     source: str = _text()
@@ -102,6 +102,22 @@ class LinkRow(SQLModel, table=True):
     expires_at: datetime = _when()
     created_by: str = _text()
     answered_at: datetime | None = _when(nullable=True)
+    bound_e164: str | None = _text(nullable=True)  # the number this link opted in
+
+
+class OptInRequestRow(SQLModel, table=True):
+    """Double opt-in: a questionnaire Yes waiting for the number's reply YES."""
+
+    __tablename__ = "opt_in_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    e164: str = _text(index=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    link_id: int = Field(foreign_key="questionnaire_link.id")
+    evidence: dict[str, str] = Field(default_factory=dict, sa_type=JSONText, nullable=False)
+    created_at: datetime = _when()
+    expires_at: datetime = _when()
+    closed_at: datetime | None = _when(nullable=True)
 
 
 class MessageRow(SQLModel, table=True):
@@ -169,6 +185,7 @@ phone_t = metadata.tables["phone_number"]
 event_t = metadata.tables["consent_event"]
 head_t = metadata.tables["ledger_head"]
 link_t = metadata.tables["questionnaire_link"]
+request_t = metadata.tables["opt_in_request"]
 message_t = metadata.tables["message"]
 thread_t = metadata.tables["slack_thread"]
 idempotency_t = metadata.tables["idempotency_key"]

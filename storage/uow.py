@@ -16,6 +16,7 @@ from consent.ports import (
     LinkRepo,
     MessageRepo,
     NumberRepo,
+    OptInRequestRepo,
     Outbox,
     ProjectRepo,
     ThreadRepo,
@@ -30,6 +31,7 @@ from storage.repos import (
     SqlLinkRepo,
     SqlMessageRepo,
     SqlNumberRepo,
+    SqlOptInRequestRepo,
     SqlOutbox,
     SqlProjectRepo,
     SqlThreadRepo,
@@ -50,6 +52,7 @@ class SqlUnitOfWork:
     numbers: NumberRepo
     ledger: Ledger
     links: LinkRepo
+    requests: OptInRequestRepo
     messages: MessageRepo
     projects: ProjectRepo
     threads: ThreadRepo
@@ -89,6 +92,7 @@ class SqlUnitOfWork:
         self.numbers = self._numbers
         self.contacts = SqlContactRepo(conn, before_read=self._numbers.flush)
         self.links = SqlLinkRepo(conn)
+        self.requests = SqlOptInRequestRepo(conn)
         self.messages = SqlMessageRepo(conn)
         self.projects = SqlProjectRepo(conn)
         self.threads = SqlThreadRepo(conn)

@@ -12,6 +12,7 @@ from storage.repos.messages import SqlMessageRepo
 from storage.repos.numbers import SqlNumberRepo
 from storage.repos.outbox import SqlOutbox
 from storage.repos.projects import SqlProjectRepo
+from storage.repos.requests import SqlOptInRequestRepo
 from storage.repos.threads import SqlThreadRepo
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "SqlLinkRepo",
     "SqlMessageRepo",
     "SqlNumberRepo",
+    "SqlOptInRequestRepo",
     "SqlOutbox",
     "SqlProjectRepo",
     "SqlThreadRepo",

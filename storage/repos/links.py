@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from consent.records import Link
 from storage.repos._base import Repo
-from storage.tables import link_t
+from storage.tables import link_t, request_t
 
 _SELECT = sa.select(
     link_t.c.id,
@@ -20,6 +20,7 @@ _SELECT = sa.select(
     link_t.c.expires_at,
     link_t.c.created_by,
     link_t.c.answered_at,
+    link_t.c.bound_e164,
 )
 
 
@@ -32,6 +33,7 @@ def _link(row: Any) -> Link:
         expires_at=row.expires_at,
         created_by=row.created_by,
         answered_at=row.answered_at,
+        bound_e164=row.bound_e164,
     )
 
 
@@ -61,24 +63,34 @@ class SqlLinkRepo(Repo):
     def mark_answered(self, link_id: int, at: datetime) -> None:
         self._conn.execute(sa.update(link_t).where(link_t.c.id == link_id).values(answered_at=at))
 
+    def bind(self, link_id: int, e164: str) -> None:
+        self._conn.execute(sa.update(link_t).where(link_t.c.id == link_id).values(bound_e164=e164))
+
     def pending_contacts(self, now: datetime) -> set[int]:
-        """Contacts with a link that is neither answered nor expired."""
-        return set(self._conn.scalars(_pending(now).distinct()))
+        """Contacts with a link that is neither answered nor expired, or an open double
+        opt-in request."""
+        return set(self._conn.scalars(_pending(now)))
 
     def pending_among(self, contact_ids: Sequence[int], now: datetime) -> set[int]:
         if not contact_ids:
             return set()
-        stmt = _pending(now).where(link_t.c.contact_id.in_(list(contact_ids))).distinct()
-        return set(self._conn.scalars(stmt))
+        return set(self._conn.scalars(_pending(now, list(contact_ids))))
 
     def pending_count(self, now: datetime) -> int:
-        stmt = sa.select(sa.func.count(sa.distinct(link_t.c.contact_id))).where(
-            link_t.c.answered_at.is_(None), link_t.c.expires_at > now
-        )
+        pending = _pending(now).subquery()
+        stmt = sa.select(sa.func.count()).select_from(pending)
         return int(self._conn.execute(stmt).scalar_one())
 
 
-def _pending(now: datetime) -> sa.Select[tuple[int]]:
-    return sa.select(link_t.c.contact_id).where(
+def _pending(now: datetime, among: list[int] | None = None) -> sa.CompoundSelect[tuple[int]]:
+    """The distinct ids of contacts with an unanswered link or an unanswered request."""
+    links = sa.select(link_t.c.contact_id).where(
         link_t.c.answered_at.is_(None), link_t.c.expires_at > now
     )
+    requests = sa.select(request_t.c.contact_id).where(
+        request_t.c.closed_at.is_(None), request_t.c.expires_at > now
+    )
+    if among is not None:
+        links = links.where(link_t.c.contact_id.in_(among))
+        requests = requests.where(request_t.c.contact_id.in_(among))
+    return sa.union(links, requests)

@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from consent.model import SendKind
 from consent.records import DELIVERY_RANK, Delivery, Direction, InboundSms, Message, OutboundDraft
 from storage.repos._base import Repo
 from storage.tables import message_t
@@ -144,6 +145,16 @@ class SqlMessageRepo(Repo):
             .limit(max(limit, 0))
         )
         return [_message(row) for row in reversed(self._conn.execute(stmt).all())]
+
+    def outbound_to(self, e164: str, kinds: Sequence[SendKind], since: datetime) -> list[Message]:
+        """Outbound texts of these kinds to `e164` created at or after `since`, oldest first."""
+        stmt = _SELECT.where(
+            message_t.c.e164 == e164,
+            message_t.c.direction == str(Direction.OUTBOUND),
+            message_t.c.kind.in_([str(k) for k in kinds]),
+            message_t.c.created_at >= since,
+        ).order_by(message_t.c.id)
+        return [_message(row) for row in self._conn.execute(stmt)]
 
     def latest_for_contacts(self, contact_ids: Sequence[int]) -> dict[int, Message]:
         """The newest message of each contact that has one, in one query."""

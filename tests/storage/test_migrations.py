@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
@@ -15,7 +16,7 @@ def test_migrated_schema_matches_the_models(migrated_engine: Engine) -> None:
 
 
 def test_the_packaged_migrations_have_one_head() -> None:
-    assert migrate.head_revision() == "0001_initial"
+    assert migrate.head_revision() == "0002_link_binding_double_opt_in"
 
 
 def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -> None:
@@ -26,7 +27,7 @@ def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -
 
 def test_upgrade_is_idempotent_and_reports_up_to_date(migrated_engine: Engine) -> None:
     migrate.upgrade(migrated_engine)
-    assert migrate.current_revision(migrated_engine) == "0001_initial"
+    assert migrate.current_revision(migrated_engine) == "0002_link_binding_double_opt_in"
     assert migrate.is_up_to_date(migrated_engine)
 
 
@@ -44,7 +45,7 @@ def test_a_fresh_database_is_not_up_to_date_until_upgraded(db_url: str) -> None:
 def test_database_status_reports_a_migrated_database_ok(migrated_engine: Engine) -> None:
     status = database_status(migrated_engine)
     assert status["ok"] is True
-    assert status["revision"] == status["head"] == "0001_initial"
+    assert status["revision"] == status["head"] == "0002_link_binding_double_opt_in"
     assert status["dialect"] == migrated_engine.dialect.name
 
 
@@ -81,3 +82,47 @@ def test_downgrade_to_base_and_back(migrated_engine: Engine) -> None:
     assert sa.inspect(migrated_engine).get_table_names() == ["alembic_version"]
     migrate.upgrade(migrated_engine)
     assert migrate.check_models_match(migrated_engine) == []
+
+
+def test_0002_keeps_every_event_and_its_hash_and_allows_events_without_a_number(
+    db_url: str,
+) -> None:
+    from datetime import UTC, datetime
+
+    from consent.model import EventDraft, Source, Status, verify_chain
+    from storage.uow import SqlUnitOfWorkFactory
+
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0001_initial")
+        at = datetime(2026, 7, 1, 16, 0, tzinfo=UTC)
+        with engine.begin() as conn:
+            contact = conn.execute(
+                sa.text(
+                    "INSERT INTO contact (name, name_key, created_at) "
+                    "VALUES ('Ann', 'ann', :at) RETURNING id"
+                ),
+                {"at": at},
+            ).scalar_one()
+        factory = SqlUnitOfWorkFactory(engine)
+        with factory() as uow:
+            for phone in ("+14155550100", "+14155550101"):
+                draft = EventDraft(phone, contact, Status.OPTED_IN, Source.QUESTIONNAIRE, "c")
+                uow.ledger.append(draft, at)
+            uow.commit()
+        with factory(write=False) as uow:
+            before = verify_chain(uow.ledger.all())
+        migrate.upgrade(engine)
+        with factory() as uow:
+            after = verify_chain(uow.ledger.all())
+            assert (after.ok, after.count, after.head) == (True, 2, before.head)
+            draft = EventDraft(None, contact, Status.OPTED_OUT, Source.QUESTIONNAIRE, "c")
+            uow.ledger.append(draft, at)
+            uow.commit()
+        with factory(write=False) as uow:
+            report = verify_chain(uow.ledger.all())
+        assert report.ok and report.count == 3
+        with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
+            conn.execute(sa.text("UPDATE consent_event SET actor = 'x'"))
+    finally:
+        engine.dispose()
