@@ -50,8 +50,8 @@ def consent_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
     )
     if note.get("awaiting_start") and source == "questionnaire":
         line = (
-            f"{icon} {_who(f, note)} answered Yes {how}, but the carrier blocks texts until "
-            "they text START (they replied STOP before)."
+            f"{icon} {_who(f, note)} answered Yes {how}, but the number stays opted out "
+            "until they text START (it was opted out by text, by the carrier or by staff)."
         )
     else:
         line = f"{icon} {_who(f, note)} {f.b(status)} {how}{by}."
@@ -71,6 +71,8 @@ def inbound_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
         )
     elif intent == "opt_in":
         lines.append("They asked to receive texts again.")
+    elif note.get("status") == "opted in":
+        lines.append("They confirmed by replying YES to our request: the number is opted in.")
     for url in note.get("media") or []:
         lines.append(f"Attachment: {f.esc(str(url))}")
     return lines
@@ -84,10 +86,21 @@ def delivery_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
     return [line, _body(f, str(note.get("body") or ""))]
 
 
+def taken_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
+    holder = f.b(f.esc(str(note.get("holder") or "another contact")))
+    return [
+        f":warning: {_who(f, note)} answered Yes on their questionnaire link with a number "
+        f"that is on file for {holder}. Nothing was changed and nothing was sent; the "
+        "client was told to check the number or ask you for help."
+    ]
+
+
 def note_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
     kind = note.get("type")
     if kind == "consent":
         return consent_lines(f, note)
+    if kind == "number_taken":
+        return taken_lines(f, note)
     if kind == "inbound":
         return inbound_lines(f, note)
     if kind == "delivery":

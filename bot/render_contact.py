@@ -52,7 +52,8 @@ def numbers_block(f: Fmt, view: ContactView) -> str:
 def event_line(f: Fmt, ev: ConsentEvent) -> str:
     how = SOURCE_WORDS.get(str(ev.source), str(ev.source))
     line = (
-        f"• {f.when(ev.at)} · {f.esc(display_phone(ev.phone))} → {f.b(str(ev.status))} "
+        f"• {f.when(ev.at)} · {f.esc(display_phone(ev.phone) if ev.phone else 'no number')} "
+        f"→ {f.b(str(ev.status))} "
         f"{how}, by {f.actor(ev.actor)}"
     )
     detail = ev.evidence.get("reason") or ev.evidence.get("body")

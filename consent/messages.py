@@ -46,6 +46,14 @@ def resubscribe_confirmation(business: str) -> str:
     )
 
 
+def opt_in_request(business: str) -> str:
+    """Double opt-in: the one text that asks the client to confirm by replying YES."""
+    return (
+        f"{business}: Reply YES to confirm you want texts about your project. "
+        "Msg frequency varies. Msg & data rates may apply. Reply STOP to opt out."
+    )
+
+
 def help_answer(business: str, contact: str | None) -> str:
     reach = f"Reach us at {contact}." if contact else "Reply to this text to reach us."
     return (
@@ -61,8 +69,9 @@ STAFF_CANNOT_OPT_IN = (
     "Staff can't opt a number in: only the client can, by questionnaire or by texting START."
 )
 AWAITING_START = (
-    "Thanks! Your carrier still blocks our texts because you replied STOP earlier. "
-    "To start receiving texts, text START to {sender}."
+    "Thanks, we have your answer. This number was unsubscribed earlier (by a text, "
+    "by your carrier or at your request), so it stays unsubscribed until you "
+    "text START to {sender}."
 )
 
 
@@ -90,6 +99,11 @@ def refusal_awaiting_start(e164: str, source: str | None) -> str:
 REFUSAL_OPT_OUT_CONFIRMATION = (
     "the opt-out confirmation may only go out once, within 5 minutes of the opt-out"
 )
+REFUSAL_ONE_OPT_IN_TEXT = (
+    "an opt-in confirmation (or request) already went to this number in the last 24 hours"
+)
+REFUSAL_REQUEST_NOT_NEEDED = "the number is already opted in: no request to confirm is needed"
+REFUSAL_REQUEST_CLOSED = "the request to confirm by replying YES was answered, replaced or expired"
 WAIT_QUIET_HOURS = "quiet hours: automated texts go out between 08:00 and 21:00 local time"
 REFUSAL_NO_DAYTIME = "quiet hours: no hour is daytime in all of this number's time zones"
 
@@ -118,8 +132,24 @@ THANKS: dict[str, tuple[str, str]] = {
     "awaiting_start": ("One more step", AWAITING_START),
     "awaiting_start_no_sender": (
         "One more step",
-        "Thanks! Your carrier still blocks our texts because you replied STOP earlier. "
-        "To start receiving texts, reply START to the last text you got from {business}.",
+        "Thanks, we have your answer. This number was unsubscribed earlier (by a text, "
+        "by your carrier or at your request), so it stays unsubscribed until you reply "
+        "START to the last text you got from {business}.",
+    ),
+    "opted_in_no_text": (
+        "You're subscribed",
+        "Thank you! {business} can now text you at {phone}. We texted you a confirmation "
+        "recently, so there is no new one. Reply STOP to any text to stop them.",
+    ),
+    "confirm_by_text": (
+        "One more step",
+        "Thank you! We've texted {phone}: reply YES to that text to confirm, and "
+        "{business} can text you from then on. Reply STOP to any text to stop them.",
+    ),
+    "confirm_by_text_no_text": (
+        "One more step",
+        "Thank you! Please reply YES to the text we sent to {phone} earlier to confirm, "
+        "and {business} can text you from then on.",
     ),
     "opted_out": (
         "You won't get texts",
@@ -131,6 +161,20 @@ THANKS: dict[str, tuple[str, str]] = {
         "Nothing has changed. You can come back to this link and answer until {expires}.",
     ),
 }
+
+
+def link_used(last_two: str, business: str) -> str:
+    return (
+        f"This link was already used for the number ending in {last_two}. To sign up "
+        f"another number, please ask {business} for a new link."
+    )
+
+
+# A Yes with a number on file for another contact: says nothing about that contact.
+NUMBER_TAKEN = (
+    "We can't sign up this number with this link. Please check the number, or ask "
+    "{business} for help."
+)
 
 # (title, explanation) for each friendly error page, by cause.
 PROBLEM_PAGES: dict[str, tuple[str, str]] = {

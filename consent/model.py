@@ -35,6 +35,7 @@ class SendKind(StrEnum):
     AUTOMATED = "automated"  # scheduled or broadcast: quiet hours apply
     CONFIRMATION = "confirmation"  # the one opt-in confirmation after a questionnaire Yes
     OPT_OUT_CONFIRMATION = "opt_out_confirmation"  # the one answer to a non-keyword revocation
+    OPT_IN_REQUEST = "opt_in_request"  # double opt-in: the one "reply YES to confirm" text
 
 
 @dataclass(frozen=True)
@@ -69,9 +70,10 @@ class Project:
 
 @dataclass(frozen=True)
 class EventDraft:
-    """A consent event before it is chained into the ledger."""
+    """A consent event before it is chained into the ledger (`phone` None: an answer from a
+    contact with no number on file, recorded all the same)."""
 
-    phone: str
+    phone: str | None
     contact_id: int
     status: Status
     source: Source
@@ -82,7 +84,7 @@ class EventDraft:
 @dataclass(frozen=True)
 class ConsentEvent:
     seq: int
-    phone: str
+    phone: str | None
     contact_id: int
     status: Status
     source: Source
@@ -99,9 +101,16 @@ def may_staff_set(target: Status) -> None:
         raise Forbidden(messages.STAFF_CANNOT_OPT_IN)
 
 
+# Opt-outs a questionnaire Yes cannot undo: the carrier keeps blocking keyword opt-outs,
+# and a web form cannot prove who typed the number. Only START from the number can.
+_UNDONE_ONLY_BY_START = frozenset({Source.SMS_KEYWORD, Source.CARRIER, Source.STAFF})
+
+
 def blocks_until_start(state: NumberState) -> bool:
-    """A number opted out by keyword or carrier stays blocked at the carrier until START."""
-    return state.status is Status.OPTED_OUT and state.awaiting_start
+    """A number whose last opt-out came by text, the carrier or staff waits for START."""
+    return state.status is Status.OPTED_OUT and (
+        state.awaiting_start or state.source in _UNDONE_ONLY_BY_START
+    )
 
 
 def _iso(at: datetime) -> str:

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from consent import messages
-from consent.model import NumberState, SendKind, Status
+from consent.model import NumberState, SendKind, Status, blocks_until_start
+from consent.records import Delivery, Message
 
 QUIET_ENDS = time(8, 0)  # automated texts from 08:00 ...
 QUIET_STARTS = time(21, 0)  # ... until 21:00, recipient's local time
 OPT_OUT_CONFIRMATION_WINDOW = timedelta(minutes=5)
+OPT_IN_TEXT_INTERVAL = timedelta(hours=24)  # at most one opt-in confirmation (or request) a day
+OPT_IN_TEXTS = (SendKind.CONFIRMATION, SendKind.OPT_IN_REQUEST)
 _STEP = timedelta(minutes=1)
 _HORIZON = timedelta(hours=48)
 
@@ -34,6 +37,51 @@ class Wait:
 
 
 Decision = Allowed | Refused | Wait
+
+
+@dataclass(frozen=True)
+class Prior:
+    """What the gate must know beyond the number's state (the dispatcher reads it).
+
+    `earlier`: texts of the same family that go before this one (see `earlier_texts`):
+    opt-out confirmations since the number's opt-out began, or opt-in confirmations and
+    requests in the last 24 hours. `request_open`: an unexpired double opt-in request
+    waits for this number's reply."""
+
+    earlier: int = 0
+    request_open: bool = False
+
+
+_NEVER_SENT = frozenset({Delivery.REFUSED, Delivery.FAILED})
+_NOT_YET_SENT = frozenset({Delivery.QUEUED, Delivery.WAITING})
+
+
+def family(kind: SendKind) -> tuple[SendKind, ...]:
+    """The kinds a text of `kind` is counted with (one per opt-out, one a day)."""
+    if kind is SendKind.OPT_OUT_CONFIRMATION:
+        return (SendKind.OPT_OUT_CONFIRMATION,)
+    if kind in OPT_IN_TEXTS:
+        return OPT_IN_TEXTS
+    return ()
+
+
+def counted_since(kind: SendKind, state: NumberState, now: datetime) -> datetime:
+    """Where the count of a family starts: the opt-out itself, or 24 hours ago."""
+    if kind is SendKind.OPT_OUT_CONFIRMATION:
+        return state.changed_at or now
+    return now - OPT_IN_TEXT_INTERVAL
+
+
+def earlier_texts(message_id: int, others: Iterable[Message]) -> int:
+    """How many of `others` go before text `message_id`: those already handed to Twilio,
+    and older ones still waiting to go (the oldest goes first); never-sent ones don't count."""
+    return sum(
+        1
+        for m in others
+        if m.id != message_id
+        and m.status not in _NEVER_SENT
+        and (m.id < message_id or m.status not in _NOT_YET_SENT)
+    )
 
 
 def _in_window(at: datetime, zone: str) -> bool:
@@ -83,29 +131,51 @@ def may_send(
     kind: SendKind,
     now: datetime,
     zones: Sequence[str] = ("UTC",),
+    prior: Prior | None = None,
 ) -> Decision:
     """Decide for one text to one number at `now`.
 
-    Only an opted-in number receives texts, with one exception: the single
-    opt-out confirmation, within five minutes of the opt-out. Automated texts
-    also wait until 08:00-21:00 holds in every time zone of the number.
+    Only an opted-in number receives texts, with two exceptions: the single
+    opt-out confirmation of an opt-out, within five minutes of it, and the single
+    double opt-in request to a number whose request is open. Opt-in confirmations
+    (and requests) go at most once a day. Automated texts also wait until
+    08:00-21:00 holds in every time zone of the number.
     """
+    prior = prior or Prior()
     if kind is SendKind.OPT_OUT_CONFIRMATION:
         if (
             state is not None
             and state.status is Status.OPTED_OUT
             and state.changed_at is not None
             and now - state.changed_at <= OPT_OUT_CONFIRMATION_WINDOW
+            and not prior.earlier
         ):
             return Allowed()
         return Refused(messages.REFUSAL_OPT_OUT_CONFIRMATION)
     if state is None:
         return Refused("this number has never opted in")
+    if kind is SendKind.OPT_IN_REQUEST:
+        return _request(state, prior)
     if state.status is not Status.OPTED_IN:
         return Refused(_refusal(state))
+    if kind is SendKind.CONFIRMATION and prior.earlier:
+        return Refused(messages.REFUSAL_ONE_OPT_IN_TEXT)
     if kind is SendKind.AUTOMATED and not daytime_everywhere(now, zones):
         until = next_daytime(now, zones)
         if until is None:
             return Refused(messages.REFUSAL_NO_DAYTIME)
         return Wait(until, messages.WAIT_QUIET_HOURS)
+    return Allowed()
+
+
+def _request(state: NumberState, prior: Prior) -> Decision:
+    """The double opt-in request: once, to a number not opted in whose request is open."""
+    if state.status is Status.OPTED_IN:
+        return Refused(messages.REFUSAL_REQUEST_NOT_NEEDED)
+    if blocks_until_start(state):
+        return Refused(_refusal(state))
+    if not prior.request_open:
+        return Refused(messages.REFUSAL_REQUEST_CLOSED)
+    if prior.earlier:
+        return Refused(messages.REFUSAL_ONE_OPT_IN_TEXT)
     return Allowed()

@@ -40,6 +40,7 @@ def build_core(settings: Settings) -> Core:
         keywords_by=settings.twilio_keywords,
         notify_channel=settings.notify_channel,
         sender=settings.twilio_from_number,
+        double_opt_in=settings.double_opt_in,
     )
     return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine), SystemClock(), config))
 

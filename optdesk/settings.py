@@ -24,6 +24,7 @@ class Settings(BaseSettings):
         "confirm", alias="OPTDESK_THREAD_REPLIES"
     )
     trust_proxy: bool = Field(False, alias="OPTDESK_TRUST_PROXY")
+    double_opt_in: bool = Field(False, alias="OPTDESK_DOUBLE_OPT_IN")
     secret_key: SecretStr | None = Field(None, alias="OPTDESK_SECRET_KEY")
     sms_per_second: float = Field(1.0, alias="OPTDESK_SMS_PER_SECOND", gt=0, le=1000)
 

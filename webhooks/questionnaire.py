@@ -67,6 +67,9 @@ class Questionnaire:
             return self._form(request, link, csrf, answer, phone, err.reason, phone_error=True)
         except InvalidInput as err:
             return self._form(request, link, csrf, answer, phone, err.reason)
+        if result.outcome is Outcome.NUMBER_TAKEN:
+            taken = messages.NUMBER_TAKEN.format(business=link.business)
+            return self._form(request, link, csrf, answer, phone, taken, phone_error=True)
         return self._thanks(request, link, result)
 
     def _form(
@@ -108,6 +111,8 @@ class Questionnaire:
         key = str(result.outcome)
         if result.outcome is Outcome.AWAITING_START and not sender:
             key = "awaiting_start_no_sender"
+        elif result.outcome in (Outcome.OPTED_IN, Outcome.CONFIRM_BY_TEXT) and not result.texted:
+            key = "opted_in_no_text" if result.outcome is Outcome.OPTED_IN else key + "_no_text"
         expires = link.link.expires_at
         title, text = messages.THANKS[key]
         text = text.format(

@@ -22,6 +22,7 @@ class DeskConfig:
     keywords_by: Literal["twilio", "app"] = "twilio"
     notify_channel: str | None = None
     sender: str | None = None  # the number clients text (shown on the thank-you page)
+    double_opt_in: bool = False  # a questionnaire Yes waits for the number's reply YES
 
 
 class SystemClock:
@@ -57,8 +58,11 @@ def record_change(
     note: bool = True,
 ) -> ConsentEvent:
     """Set a number's status, chain the event into the ledger and queue its notification
-    (`note=False` when the caller's own note already tells the change)."""
-    uow.numbers.set_status(state.id, status, source, at, awaiting_start)
+    (`note=False` when the caller's own note already tells the change). When the status
+    stays the same, the number keeps the time of its last status change (the start of an
+    opt-out, which its one confirmation counts from)."""
+    since = state.changed_at if state.status is status and state.changed_at else at
+    uow.numbers.set_status(state.id, status, source, since, awaiting_start)
     event = uow.ledger.append(
         EventDraft(state.e164, state.contact_id, status, source, actor, evidence), at
     )
@@ -82,3 +86,30 @@ def record_change(
         at,
     )
     return event
+
+
+def record_evidence(
+    uow: UnitOfWork,
+    state: NumberState,
+    source: Source,
+    actor: str,
+    evidence: Mapping[str, str],
+    at: datetime,
+) -> ConsentEvent:
+    """An event that changes nothing (a second revocation, a Yes that waits for START):
+    the number keeps its status, its source and the time of its last change."""
+    draft = EventDraft(state.e164, state.contact_id, state.status, source, actor, evidence)
+    return uow.ledger.append(draft, at)
+
+
+def record_without_number(
+    uow: UnitOfWork,
+    contact_id: int,
+    status: Status,
+    source: Source,
+    actor: str,
+    evidence: Mapping[str, str],
+    at: datetime,
+) -> ConsentEvent:
+    """An answer from a contact with no number on file: every answer is evidence."""
+    return uow.ledger.append(EventDraft(None, contact_id, status, source, actor, evidence), at)

@@ -27,6 +27,7 @@ from consent.policy import Refused, Wait, may_send
 from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGateway
 from consent.records import Delivery, Message, OutboxItem, OutboxKind
 from consent.services.context import Desk, notify
+from consent.services.gate import prior_of
 from consent.services.inbound import carrier_opt_out, delivery_note
 
 log = logging.getLogger("optdesk.dispatch")
@@ -124,7 +125,9 @@ class Dispatcher:
                 uow.commit()
                 return None
             state = uow.numbers.get(message.e164)
-            decision = may_send(state, SendKind(message.kind), now, time_zones(message.e164))
+            prior = prior_of(uow, message, state, now)
+            kind, zones = SendKind(message.kind), time_zones(message.e164)
+            decision = may_send(state, kind, now, zones, prior)
             if isinstance(decision, Refused):
                 uow.messages.set_status(message.id, Delivery.REFUSED, error=decision.reason)
                 uow.outbox.done(item.id)

@@ -13,7 +13,8 @@ from consent.model import NumberState, SendKind, Source, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
 from consent.records import DELIVERY_RANK, InboundSms, Message, OutboundDraft, OutboxKind
-from consent.services.context import Desk, notify, record_change
+from consent.services.answers import confirm_by_reply
+from consent.services.context import Desk, notify, record_change, record_evidence
 
 log = logging.getLogger("optdesk.inbound")
 
@@ -141,15 +142,20 @@ def _act(
     actor = f"sms {sms.from_}"
     if intent is Intent.OPT_OUT:
         seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
-        changed = None
-        if state.status is not Status.OPTED_OUT or (seen_by_twilio and not state.awaiting_start):
-            awaiting = seen_by_twilio or state.awaiting_start
-            record_change(
-                uow, state, Status.OPTED_OUT, Source.SMS_KEYWORD, actor, evidence, now,
-                awaiting_start=awaiting, contact_name=name, note=False,
-            )  # fmt: skip
-            changed = str(Status.OPTED_OUT)
-            state = _changed(state, Status.OPTED_OUT, now, awaiting)
+        if state.status is Status.OPTED_OUT:
+            # A second revocation: recorded as evidence; the opt-out had its one answer.
+            record_evidence(uow, state, Source.SMS_KEYWORD, actor, evidence, now)
+            if seen_by_twilio and not state.awaiting_start:  # Twilio blocks it from now on
+                uow.numbers.set_awaiting_start(state.id, True)
+                state = replace(state, awaiting_start=True)
+            return None, None, state
+        awaiting = seen_by_twilio or state.awaiting_start
+        record_change(
+            uow, state, Status.OPTED_OUT, Source.SMS_KEYWORD, actor, evidence, now,
+            awaiting_start=awaiting, contact_name=name, note=False,
+        )  # fmt: skip
+        state = _changed(state, Status.OPTED_OUT, now, awaiting)
+        changed = str(Status.OPTED_OUT)
         if not seen_by_twilio:
             # Twilio never saw a revocation in words: we owe the one confirmation.
             body = messages.opt_out_confirmation(business)
@@ -160,17 +166,22 @@ def _act(
             uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
             return None, changed, state
         return (messages.opt_out_confirmation(business) if app_answers else None), changed, state
+    if word == "yes" and (confirmed := confirm_by_reply(desk, uow, sms, state, now)):
+        # Double opt-in: the reply YES to our request. Its answer is the confirmation:
+        # from the app in `app` mode, from Twilio (YES is one of its opt-in words) otherwise.
+        reply = messages.opt_in_confirmation(business) if app_answers else None
+        return reply, str(Status.OPTED_IN), confirmed
     if intent is Intent.OPT_IN:
-        changed = None
+        opted_in: str | None = None
         if state.status is not Status.OPTED_IN:
             record_change(
                 uow, state, Status.OPTED_IN, Source.SMS_KEYWORD, actor, evidence, now,
                 contact_name=name, note=False,
             )  # fmt: skip
-            changed = str(Status.OPTED_IN)
+            opted_in = str(Status.OPTED_IN)
             state = _changed(state, Status.OPTED_IN, now, False)
         reply = messages.resubscribe_confirmation(business) if app_answers else None
-        return reply, changed, state
+        return reply, opted_in, state
     if intent is Intent.HELP:
         answer = messages.help_answer(business, desk.config.business_contact)
         twilio_answers = sms.opt_out_type or word in {"help", "info"}

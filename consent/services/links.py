@@ -6,16 +6,27 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from consent import messages
 from consent.errors import InvalidInput, LinkExpired, NotFound
-from consent.model import Contact, NumberState, SendKind, Source, Status, blocks_until_start
+from consent.model import Contact
 from consent.phones import parse_phone
 from consent.ports import UnitOfWork
-from consent.records import Link, OutboundDraft, OutboxKind
+from consent.records import Link
+from consent.services.answers import Answered, Outcome, answer_no, answer_yes
 from consent.services.contacts import find_or_create
-from consent.services.context import Desk, record_change
+from consent.services.context import Desk
+
+__all__ = [
+    "Answered",
+    "IssuedLink",
+    "OpenLink",
+    "Outcome",
+    "issue_link",
+    "open_link",
+    "submit_answer",
+    "token_hash",
+]
 
 _MAX_FIELD = 300
 
@@ -97,21 +108,6 @@ def open_link(desk: Desk, token: str) -> OpenLink:
     )
 
 
-class Outcome(StrEnum):
-    OPTED_IN = "opted_in"
-    ALREADY_OPTED_IN = "already_opted_in"  # recorded again; no second confirmation text
-    AWAITING_START = "awaiting_start"  # recorded, but the carrier blocks until START
-    OPTED_OUT = "opted_out"
-    NO_ANSWER = "no_answer"
-
-
-@dataclass(frozen=True)
-class Answered:
-    outcome: Outcome
-    phone: str | None = None
-    sender: str | None = None
-
-
 def submit_answer(
     desk: Desk, token: str, answer: str | None, phone: str | None, ip: str, user_agent: str
 ) -> Answered:
@@ -138,85 +134,12 @@ def submit_answer(
         }
         actor = f"client {ip[:64]} {user_agent[:200]}".strip()
         if e164 is not None:
-            result = _answer_yes(desk, uow, contact, e164, actor, evidence, now)
+            result = answer_yes(desk, uow, link, contact, e164, actor, evidence, now)
         elif answer == "no":
-            result = _answer_no(uow, contact, actor, evidence, now)
+            result = answer_no(uow, contact, actor, evidence, now)
         else:
             result = Answered(Outcome.NO_ANSWER)
-        uow.links.mark_answered(link.id, now)
+        if result.outcome is not Outcome.NUMBER_TAKEN:  # that one changes nothing
+            uow.links.mark_answered(link.id, now)
         uow.commit()
     return result
-
-
-def _number_for(uow: UnitOfWork, contact: Contact, e164: str) -> NumberState:
-    state = uow.numbers.get(e164, lock=True)
-    if state is None:
-        return uow.numbers.add(e164, contact.id)
-    if state.contact_id != contact.id:
-        # The person who holds the number now answers for it: it moves to this contact.
-        uow.numbers.reassign(state.id, contact.id)
-        return uow.numbers.by_id(state.id) or state
-    return state
-
-
-def _answer_yes(
-    desk: Desk,
-    uow: UnitOfWork,
-    contact: Contact,
-    e164: str,
-    actor: str,
-    evidence: dict[str, str],
-    now: datetime,
-) -> Answered:
-    state = _number_for(uow, contact, e164)
-    evidence["phone"] = e164
-    if blocks_until_start(state):
-        evidence["note"] = "carrier blocks texts until the client texts START"
-        record_change(
-            uow,
-            state,
-            Status.OPTED_OUT,
-            Source.QUESTIONNAIRE,
-            actor,
-            evidence,
-            now,
-            awaiting_start=True,
-            contact_name=contact.name,
-        )
-        return Answered(Outcome.AWAITING_START, e164, desk.config.sender)
-    was_in = state.status is Status.OPTED_IN
-    record_change(
-        uow,
-        state,
-        Status.OPTED_IN,
-        Source.QUESTIONNAIRE,
-        actor,
-        evidence,
-        now,
-        contact_name=contact.name,
-    )
-    if was_in:
-        return Answered(Outcome.ALREADY_OPTED_IN, e164)
-    body = messages.opt_in_confirmation(desk.config.business_name)
-    draft = OutboundDraft(contact.id, e164, body, SendKind.CONFIRMATION, None, now)
-    msg = uow.messages.add_outbound(draft, now)
-    uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
-    return Answered(Outcome.OPTED_IN, e164)
-
-
-def _answer_no(
-    uow: UnitOfWork, contact: Contact, actor: str, evidence: dict[str, str], now: datetime
-) -> Answered:
-    for state in uow.numbers.for_contact(contact.id):
-        record_change(
-            uow,
-            state,
-            Status.OPTED_OUT,
-            Source.QUESTIONNAIRE,
-            actor,
-            dict(evidence),
-            now,
-            awaiting_start=state.awaiting_start,
-            contact_name=contact.name,
-        )
-    return Answered(Outcome.OPTED_OUT)

@@ -6,7 +6,17 @@ import pytest
 
 from consent.errors import Forbidden
 from consent.model import NumberState, SendKind, Source, Status, may_staff_set
-from consent.policy import Allowed, Refused, Wait, daytime_everywhere, may_send, next_daytime
+from consent.policy import (
+    Allowed,
+    Prior,
+    Refused,
+    Wait,
+    daytime_everywhere,
+    earlier_texts,
+    may_send,
+    next_daytime,
+)
+from consent.records import Direction, Message
 
 NOON_NY = datetime(2026, 7, 1, 16, 0, tzinfo=UTC)  # 12:00 in New York (EDT)
 NY = ("America/New_York",)
@@ -99,3 +109,47 @@ def test_staff_can_opt_out_but_never_in() -> None:
     for status in (Status.OPTED_IN, Status.NOT_SUBSCRIBED):
         with pytest.raises(Forbidden):
             may_staff_set(status)
+
+
+# One confirmation per opt-out, one opt-in text a day, the one double opt-in request --------
+
+
+def _msg(message_id: int, status: str) -> Message:
+    return Message(message_id, Direction.OUTBOUND, 1, "+12125550100", "x", "c", status, NOON_NY)
+
+
+def test_a_second_opt_out_confirmation_for_one_opt_out_is_refused_even_within_5_minutes() -> None:
+    state = _state(Status.OPTED_OUT, source=Source.SMS_KEYWORD, changed_at=NOON_NY)
+    kind = SendKind.OPT_OUT_CONFIRMATION
+    assert may_send(state, kind, NOON_NY, NY, Prior()) == Allowed()
+    decision = may_send(state, kind, NOON_NY, NY, Prior(earlier=1))
+    assert isinstance(decision, Refused) and "once" in decision.reason
+
+
+def test_an_opt_in_confirmation_goes_at_most_once_a_day() -> None:
+    state = _state(Status.OPTED_IN)
+    assert may_send(state, SendKind.CONFIRMATION, NOON_NY, NY, Prior()) == Allowed()
+    decision = may_send(state, SendKind.CONFIRMATION, NOON_NY, NY, Prior(earlier=1))
+    assert isinstance(decision, Refused) and "24 hours" in decision.reason
+
+
+def test_the_double_opt_in_request_goes_once_to_a_number_whose_request_is_open() -> None:
+    kind, fresh = SendKind.OPT_IN_REQUEST, _state(Status.NOT_SUBSCRIBED)
+    assert may_send(fresh, kind, NOON_NY, NY, Prior(request_open=True)) == Allowed()
+    assert isinstance(may_send(fresh, kind, NOON_NY, NY, Prior()), Refused)  # closed/expired
+    assert isinstance(may_send(fresh, kind, NOON_NY, NY, Prior(1, request_open=True)), Refused)
+    said_no = _state(Status.OPTED_OUT, source=Source.QUESTIONNAIRE)
+    assert may_send(said_no, kind, NOON_NY, NY, Prior(request_open=True)) == Allowed()
+    for source in (Source.SMS_KEYWORD, Source.CARRIER, Source.STAFF):  # these wait for START
+        stopped = _state(Status.OPTED_OUT, source=source)
+        assert isinstance(may_send(stopped, kind, NOON_NY, NY, Prior(request_open=True)), Refused)
+    opted_in = _state(Status.OPTED_IN)
+    assert isinstance(may_send(opted_in, kind, NOON_NY, NY, Prior(request_open=True)), Refused)
+
+
+def test_earlier_texts_count_what_went_or_goes_first_never_what_was_refused() -> None:
+    others = [_msg(1, "accepted"), _msg(2, "refused"), _msg(3, "queued"), _msg(5, "queued")]
+    assert earlier_texts(4, others) == 2  # 1 went, 3 is older and still goes first
+    assert earlier_texts(1, [_msg(1, "queued"), _msg(2, "queued")]) == 0
+    assert earlier_texts(1, [_msg(1, "queued"), _msg(2, "delivered")]) == 1
+    assert earlier_texts(3, [_msg(1, "failed"), _msg(2, "refused")]) == 0

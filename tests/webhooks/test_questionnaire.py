@@ -148,18 +148,19 @@ def test_a_link_may_be_answered_again_and_the_newest_answer_stands(site: Site) -
 
 
 def test_a_second_number_opts_in_and_the_first_keeps_its_status(site: Site) -> None:
-    path = site.issue()
-    site.answer(path, "yes", "+14155550100")
+    site.answer(site.issue(), "yes", "+14155550100")
     site.text_in("+14155550100", "STOP")
-    site.answer(path, "yes", "+14155550102")
+    site.answer(site.issue(), "yes", "+14155550102")  # a second number: a new link
     first, second = site.number("+14155550100"), site.number("+14155550102")
     assert first is not None and first.status is Status.OPTED_OUT
     assert second is not None and second.status is Status.OPTED_IN
 
 
 def test_yes_after_a_keyword_stop_says_text_start_to_the_sender(site: Site) -> None:
+    path = site.issue()
+    site.answer(path, "yes", PHONE)
     site.text_in(PHONE, "STOP")
-    answered = site.answer(site.issue(), "yes", PHONE)
+    answered = site.answer(path, "yes", PHONE)
     assert answered.status_code == 200
     assert "text START to +1\u00a0415\u2011555\u20110199" in html.unescape(answered.text)
     assert 'href="sms:+14155550199' in answered.text

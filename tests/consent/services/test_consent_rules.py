@@ -146,7 +146,8 @@ def test_a_yes_after_a_keyword_stop_waits_for_start(desk: Desk) -> None:
 
 def test_a_questionnaire_no_opts_out_every_number_of_the_contact(desk: Desk) -> None:
     token = _opt_in(desk)
-    links.submit_answer(desk, token, "yes", "415 555 0111", "1.2.3.4", "ua")
+    second = links.issue_link(desk, "Ann Lee", actor="U1").url.rsplit("/", 1)[1]
+    links.submit_answer(desk, second, "yes", "415 555 0111", "1.2.3.4", "ua")  # a new link
     links.submit_answer(desk, token, "no", None, "1.2.3.4", "ua")
     statuses = {n.status for n in queries.contact_view(desk, "Ann Lee").numbers}
     assert statuses == {Status.OPTED_OUT}
