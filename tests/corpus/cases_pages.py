@@ -14,9 +14,9 @@ import secrets
 import time
 from urllib.parse import quote, urlencode
 
-from consent.services.links import token_hash
+from consent.services.links import issue_link, token_hash
 from tests.corpus.check import Case, Send, case, unique
-from tests.corpus.world import ANN, CSRF_SECRET, FORM, World, fresh_phone
+from tests.corpus.world import ADA, ANN, CSRF_SECRET, FORM, World, fresh_phone
 from webhooks.csrf import Csrf
 from webhooks.local_phone import SCOPE as LOCAL_SCOPE
 
@@ -72,9 +72,14 @@ def post_token(token: str) -> Send:
 
 
 def answer(link: str = "live", **fields: str) -> Send:
-    """The link's form with a valid CSRF token (field and cookie) and these fields."""
+    """The link's form with a valid CSRF token (field and cookie) and these fields.
+
+    `link="fresh"`: a new link of its own, issued just before (a link that opted a number
+    in refuses any other number, so each Yes that opts a new number in needs its own)."""
 
     def send(w: World) -> object:
+        if link == "fresh":
+            w.links["fresh"] = issue_link(w.desk, ADA, actor="USEED").url.rsplit("/", 1)[1]
         token = w.page_csrf(link)
         return w.page_post(w.path(link), urlencode({"csrf": token, **fields}), cookie=token)
 
@@ -332,7 +337,12 @@ Q_CASES: list[Case] = [
     case("phone-double-zero", answer(answer="yes", phone="00"), 422),
     case("phone-all-zeros", answer(answer="yes", phone="0000000000"), 422),
     case("phone-only-tabs", answer(answer="yes", phone="\t\t\t"), 422),
-    case("phone-newlines", answer(answer="yes", phone="415\n555\n0191"), 200, changes=True),
+    case(
+        "phone-newlines",
+        answer("fresh", answer="yes", phone="415\n555\n0191"),
+        200,
+        changes=True,
+    ),
     case("phone-combining-marks", answer(answer="yes", phone="4̶1̶5̶5̶5̶5̶0̶1̶9̶1̶"), 422),
     case("phone-keycap-emoji", answer(answer="yes", phone="4️⃣1️⃣5️⃣5️⃣5️⃣5️⃣0️⃣1️⃣9️⃣1️⃣"), 422),
     case("phone-echo-script", answer(answer="yes", phone='"><script>alert(1)</script>'), 422),
@@ -342,29 +352,34 @@ Q_CASES: list[Case] = [
     case("phone-201-chars", answer(answer="yes", phone="2" * 201), 400),
     case(
         "phone-rtl-inside-digits",
-        answer(answer="yes", phone="+1 415\u202e555 0191"),
+        answer("fresh", answer="yes", phone="+1 415\u202e555 0191"),
         200,
         changes=True,
     ),
     case(
         "phone-fullwidth-digits",
-        answer(answer="yes", phone=fullwidth(fresh_phone())),
+        answer("fresh", answer="yes", phone=fullwidth(fresh_phone())),
         200,
         changes=True,
     ),
     case(
         "phone-zero-width-joiners",
-        answer(answer="yes", phone="\u200d".join(fresh_phone())),
+        answer("fresh", answer="yes", phone="\u200d".join(fresh_phone())),
         200,
         changes=True,
     ),
     case(
         "phone-arabic-indic-digits",
-        answer(answer="yes", phone="+١٤١٥٥٥٥٠" + fresh_phone()[-3:]),
+        answer("fresh", answer="yes", phone="+١٤١٥٥٥٥٠" + fresh_phone()[-3:]),
         200,
         changes=True,
     ),
-    case("answer-yes-shouting", answer(answer=" YES ", phone=fresh_phone()), 200, changes=True),
+    case(
+        "answer-yes-shouting",
+        answer("fresh", answer=" YES ", phone=fresh_phone()),
+        200,
+        changes=True,
+    ),
     # bodies and content types
     case("page-text-plain", answer_raw(b"csrf=CSRF&answer=no", "text/plain"), 415),
     case("page-no-content-type", answer_raw(b"csrf=CSRF&answer=no", None), 415),
