@@ -254,6 +254,20 @@ def test_the_request_is_refused_once_the_number_opted_out(double: Desk) -> None:
     assert _dispatch(double).sent == []
 
 
+def test_with_double_opt_in_a_yes_after_stop_still_waits_and_yes_by_text_opts_in(
+    double: Desk,
+) -> None:
+    inbound.handle_inbound(double, _sms("STOP", 1))  # files the number under a new contact
+    token = _token(double, queries.contact_view(double, ANN).contact.name)
+    assert _answer(double, token, "yes", ANN).outcome is Outcome.AWAITING_START
+    assert _dispatch(double).sent == []  # no request: the number waits for START (or YES)
+    result = inbound.handle_inbound(double, _sms("YES", 2))  # YES while opted out: back in
+    assert result.reply is None  # Twilio answers its opt-in words in `twilio` mode
+    (number,) = queries.contact_view(double, ANN).numbers
+    assert number.status is Status.OPTED_IN
+    assert _dispatch(double).sent == []
+
+
 # 7. Every answer is evidence -------------------------------------------------------------
 
 
