@@ -152,8 +152,9 @@ def test_awaiting_start_and_error_pages_look_right_on_a_phone(
     browser: Any, http_site: Site
 ) -> None:
     site = http_site
-    site.text_in("+14155550188", "STOP")
     path = site.issue("Mary Jackson")
+    site.answer(path, "yes", "+14155550188")  # her link opts her number in ...
+    site.text_in("+14155550188", "STOP")  # ... and she replies STOP later
     page = _page(browser)
     page.goto(site.server.url + path)
     page.get_by_label("Yes").check()
