@@ -20,6 +20,7 @@ scores the sourced corpus (tests/consent/revocation_corpus.jsonl).
 from __future__ import annotations
 
 import enum
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ SPANISH_OPT_OUT_KEYWORDS = frozenset(
     {"alto", "baja", "parar", "pare", "detener", "cancelar", "dame de baja", "darme de baja"}
 )
 FRENCH_OPT_OUT_KEYWORDS = frozenset({"arret"})  # ARRÊT; Canadian carriers require it
+_OTHER_OPT_OUT_KEYWORDS = SPANISH_OPT_OUT_KEYWORDS | FRENCH_OPT_OUT_KEYWORDS
 
 _QUOTES = str.maketrans(
     {"‘": "'", "’": "'", "‛": "'", "ʼ": "'", "`": "'"} | dict.fromkeys("“”„«»", '"')
@@ -175,8 +177,7 @@ def _delighted(words: str, normalized: str) -> bool:
 
 
 def _keyword(core: str, opted_out: bool) -> Intent | None:
-    folded = _fold_accents(core)
-    if core in OPT_OUT_KEYWORDS or folded in SPANISH_OPT_OUT_KEYWORDS | FRENCH_OPT_OUT_KEYWORDS:
+    if core in OPT_OUT_KEYWORDS:  # the common case first: one set lookup
         return Intent.OPT_OUT
     if core in OPT_IN_KEYWORDS:
         return Intent.OPT_IN
@@ -184,7 +185,14 @@ def _keyword(core: str, opted_out: bool) -> Intent | None:
         return Intent.OPT_IN if opted_out else Intent.NONE
     if core in HELP_KEYWORDS:
         return Intent.HELP
+    if len(core) <= 12 and _fold_accents(core) in _OTHER_OPT_OUT_KEYWORDS:
+        return Intent.OPT_OUT
     return None
+
+
+@functools.lru_cache(maxsize=256)
+def _keyword_decision(intent: Intent, core: str) -> Decision:
+    return Decision(intent, "keyword", core)
 
 
 def _matches(clause: _Clause, delighted: bool) -> list[tuple[Rule, str, bool]]:
@@ -216,7 +224,7 @@ def explain(text: str, *, opted_out: bool = False) -> Decision:
     if keyword is Intent.OPT_OUT and core != normalized and _delighted(core, normalized):
         return Decision(Intent.MAYBE_OPT_OUT, "keyword among laughter", core)
     if keyword is not None:
-        return Decision(keyword, "keyword", core)
+        return _keyword_decision(keyword, core)
     if not core:
         emoji = "".join(ch for ch in normalized if ch in HOSTILE_EMOJI)
         if emoji:
