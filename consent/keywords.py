@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from consent.phrases import HOSTILE_EMOJI, RULES, Means, Rule
+from consent.phrases import HOSTILE_EMOJI, KEEP_TEXTING, RULES, Means, Rule
 
 
 class Intent(enum.StrEnum):
@@ -78,12 +78,15 @@ _NOT_A_REQUEST_BEFORE = re.compile(
 # ... or when a time limits it ("don't text me before 9", "no more texts after 8pm").
 _TIME_LIMIT_AFTER = re.compile(
     r"\b(?:before|after|until|till|til|so early|so late|this early|this late|at night|during"
-    r"|in the morning|on (?:weekends?|sundays?|saturdays?)|today|tonight|this week)\b"
+    r"|in the morning|on (?:weekends?|sundays?|saturdays?)|today|tonight|this week"
+    r"|(?:at|by|past) \d+|\d+ ?(?:am|pm))\b"
 )
 _DELIGHT = re.compile(
     r"\b(?:love|loving|loved|amazing|gorgeous|beautiful|stunning|obsessed|perfect|incredible"
-    r"|omg|wow|cute|adorable|crying|dying|lol|lmao|ha(?:ha)+|awesome)\b"
+    r"|omg|wow|cute|adorable|crying|dying|lol|lmao|ha(?:ha)+|awesome|too kind|so kind|sweet"
+    r"|blush\w*|flatter\w*|the best|made my day|making me cry)\b"
 )
+_KEEP_TEXTING = re.compile(KEEP_TEXTING)
 _COMPILED = tuple((rule, re.compile(rule.pattern)) for rule in RULES)
 _NOT_AFTER = {rule.name: re.compile(rule.not_after) for rule in RULES if rule.not_after}
 _INTENT_OF = {
@@ -99,7 +102,7 @@ class Decision:
     """What a text asks for, the rule that decided it and the words that triggered it."""
 
     intent: Intent
-    rule: str  # "keyword", a phrase rule's name, "negated", "qualified", "opt-out word", ""
+    rule: str  # "keyword", a rule's name (+ ", doubted"), "negated", "opt-out word", ""
     words: str = ""  # as the rule read them (casefolded, accents removed)
     why: str = ""
 
@@ -235,16 +238,17 @@ def explain(text: str, *, opted_out: bool = False) -> Decision:
         negated = _NEGATED.search(clause.words)
         if negated:
             return Decision(Intent.MAYBE_OPT_OUT, "negated", negated.group(0))
-    delighted = _delighted(" ".join(c.words for c in clauses), normalized)
+    rest = " ".join(c.words for c in clauses)
+    delighted = _delighted(rest, normalized)
+    keep_texting = _KEEP_TEXTING.search(rest)
     found = [hit for clause in clauses for hit in _matches(clause, delighted)]
     for means in (Means.WRONG_NUMBER, Means.REVOCATION, Means.FLAG):
         for rule, words, doubted in found:
-            if rule.means is means and not doubted:
+            if rule.means is means and not doubted and not keep_texting:
                 return Decision(_INTENT_OF[means], rule.name, words, rule.why)
     for rule, words, doubted in found:
-        if doubted and rule.means is not Means.ASIDE:
-            return Decision(Intent.MAYBE_OPT_OUT, "qualified", words, f"doubted: {rule.why}")
-    rest = " ".join(c.words for c in clauses)
+        if (doubted or keep_texting) and rule.means is not Means.ASIDE:
+            return Decision(Intent.MAYBE_OPT_OUT, f"{rule.name}, doubted", words, rule.why)
     for rule, words, _ in found:
         rest = rest.replace(words, " ") if rule.means is Means.ASIDE else rest
     trigger = _TRIGGER.search(rest)

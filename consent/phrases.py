@@ -73,14 +73,21 @@ MESSAGES_ES = (
 )
 ME = (
     r"(?:me|us|my number|this number|my phone number|my phone|my cell|my info|my information"
-    r"|my name|my contact info|this phone)"
+    r"|my name|my contact info|this phone|number|my name and number|my number and name)"
 )
 LIST = (
     rf"(?:list|lists|{MESSAGES}|database|system|contacts?|subscribers?|subscriptions?|records?"
     r"|roster|distribution)"
 )
 _GAP = r"(?!(?:by|at|in|on|for|and|but|when|if|so|to|over|up|worrying)\b)[\w'*]+"
-HOSTILE_EMOJI = frozenset("✋🚫🖕🛑⛔🤚")
+_NOT_A_NOUN_AFTER = r"(?! (?:calls?|cards?|emails?|letters?|mail|photos?|pictures?|prints?)\b)"
+HOSTILE_EMOJI = frozenset("✋🚫🖕🛑⛔🤚🤬")
+# A message that asks to keep texting ("stop calling, text me instead") is never acted on
+# by a phrase rule: staff decide.
+KEEP_TEXTING = (
+    r"\b(?:text me instead|just text|text only|only text|prefer(?: to)? text\w*|keep texting"
+    r"|keep the texts|keep sending|texts? (?:are|is) (?:fine|ok|okay|better))\b"
+)
 
 RULES: tuple[Rule, ...] = (
     Rule(
@@ -96,8 +103,11 @@ RULES: tuple[Rule, ...] = (
         "wrong number",
         Means.WRONG_NUMBER,
         r"\bwrong #|\b(?:wrong (?:number|person|no|phone|phone number|guy|girl|lady|contact)"
-        r"|numero equivocado|equivoc\w* (?:de )?numero|not who you(?:'re| are) looking for"
-        r"|i'?m not who you think)\b",
+        r"|numero equivocado|equivoc\w* (?:de )?numero"
+        r"|not (?:who|the person) you(?:'re| are) looking for|i'?m not who you think"
+        r"|number belongs to (?:someone|somebody) else"
+        r"|(?:this|that|it) (?:isn'?t|is not|is no longer|'s not) (?:his|her|their|[a-z]+'s)"
+        r" (?:number|phone|cell))\b",
         "a wrong-number reply: the number may be reassigned, so it is opted out",
         ("wrong number", "You have the wrong person", "Sorry, wrong #", "número equivocado"),
         ("I gave you the wrong number for the venue", "Is this the wrong number?"),
@@ -146,7 +156,7 @@ RULES: tuple[Rule, ...] = (
         "stop + the texts",
         Means.REVOCATION,
         rf"\b(?:{STOP}|quit|cease(?: and desist)?|discontinue|end|halt)(?: {_GAP}){{0,4}}?"
-        rf" (?:{MESSAGES}|contacting|calling|spamming|bothering|harassing)\b",
+        rf" (?:{MESSAGES}|contacting|calling|spamming|bothering|harassing)\b{_NOT_A_NOUN_AFTER}",
         "a verb of stopping whose object is the texts, up to four words between",
         (
             "stop sending texts",
@@ -154,7 +164,7 @@ RULES: tuple[Rule, ...] = (
             "STOP ALL THESE TEXTS",
             "cease all contact",
         ),
-        ("Stop wasting my time with bad offers", "stop by to grab the reminder cards"),
+        ("Stop wasting my time with bad offers", "You can stop the reminder calls"),
     ),
     Rule(
         "stop sending",
@@ -170,7 +180,8 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "don't contact me",
         Means.REVOCATION,
-        r"\b(?:don'?t|dont|do not|never|no more|please don'?t)(?: (?:ever|u|you|please))?"
+        r"\b(?:don'?t|dont|do not|never|no more|please don'?t|can you not|could you not"
+        r"|would you not|please do not)(?: (?:ever|u|you|please))?"
         r" (?:text|txt|message|msg|sms|contact|bother|spam|email|call or text|text or call)"
         r"(?:ing)?(?:(?: (?:me|us|this number|my number|this phone|again|here|anymore|any more"
         r"|back|ever again|no more))+\b|$|(?= (?:before|after|until|till|at night|so early)\b))",
@@ -192,7 +203,8 @@ RULES: tuple[Rule, ...] = (
         Means.REVOCATION,
         rf"\b(?:remove|delete|erase|drop|take|get|scratch) {ME} (?:off|from|out of)(?: of)?"
         rf" (?:[\w']+ ){{0,3}}?{LIST}\b"
-        rf"|\b(?:want|wanna|need|get me) (?:to get )?off (?:(?:this|the|your|ur) )*{LIST}\b",
+        rf"|\b(?:want|wanna|need|get me) (?:to get )?off (?:(?:this|the|your|ur) )*{LIST}\b"
+        r"|\bremove (?:from|off) (?:(?:this|the|your|ur|all|all your) )*(?:list|lists)\b",
         "a request to be taken off a list of recipients",
         ("take me off thee list", "remove my name from your list", "i want off this list"),
         ("please remove me from the group photo", "Remove my name from the appointment"),
@@ -247,13 +259,17 @@ RULES: tuple[Rule, ...] = (
         r"|\bno more of (?:these|this|them|those)\b"
         rf"|\benough (?:with |of )?(?:(?:the|these|your|ur|those) )*(?:{MESSAGES}|these|this)\b"
         rf"|\b(?:i'?m|im|i am) (?:done|finished|through) with (?:(?:the|these|your|ur|all|those) )*"
-        rf"(?:{MESSAGES}|these|this)\b",
-        "'no more texts', 'enough with the texts', 'I'm done with these texts'",
+        rf"(?:{MESSAGES}|these|this)\b"
+        rf"|^(?:{POLITE} )*no (?:more )?(?:contact|texts|messages)(?: {POLITE})*$"
+        rf"|\b(?:want|make|let|need|have|get) (?:(?:these|the|your|all|all these|all the|those|ur)"
+        rf" )*{MESSAGES} (?:to )?(?:stop|end|cease)\b",
+        "'no more texts', 'enough with the texts', 'make the texts stop'",
         (
             "no more offers",
             "No more of these please",
             "enough of these",
             "I'm done with these texts",
+            "make the texts stop",
         ),
         ("no more than 20 people will come", "no more texts after 8pm please"),
     ),
@@ -275,7 +291,7 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "leave me alone or revoke consent",
         Means.REVOCATION,
-        r"\bleave (?:me|us) (?:the [\w*]+ )?alone\b|\brevoke\b"
+        r"\bleave (?:me|us)(?: [\w*]+){0,3} alone\b|\brevoke\b"
         r"|\b(?:withdraw|rescind|revoke)(?:s|ing)? (?:my |all )?(?:consent|permission)\b"
         r"|\bno longer consent\b|\bcease and desist\b",
         "'leave me alone' and withdrawing consent in words",
@@ -297,7 +313,9 @@ RULES: tuple[Rule, ...] = (
         rf" (?:(?:sus|estos|los|tus) )?{MESSAGES_ES}\b"
         rf"|\b(?:no|ya no|ya basta de|basta de|basta) (?:mas )?{MESSAGES_ES}\b|\bno mas"
         r"(?: {POLITE})*$"
-        r"|\b(?:saquen|saqueme|sacame|sacar|quiten|quitame|borren|borrame|eliminen|eliminar|borrar)"
+        rf"|\bno (?:enviar|mandar|escribir)\w* (?:mas )?{MESSAGES_ES}\b"
+        r"|\b(?:saquen|saqueme|sacame|sacar|quiten|quitame|borren|borrame|eliminen|eliminar|borrar"
+        r"|bajenme|bajame|bajeme)"
         r"(?:me)? (?:de (?:la|su|tu|sus|esta) lista|mi numero|este numero|de su base)\b"
         r"|\b(?:parar|paren|pare|alto a|detener|detengan|cancelar|cancelen|suspender|suspendan)"
         rf"(?: (?:los|las|estos|sus|tus|todos los|el|la|a los))* (?:{MESSAGES_ES}|suscripcion"
@@ -323,8 +341,9 @@ RULES: tuple[Rule, ...] = (
     Rule(
         "hostile reply",
         Means.FLAG,
-        r"\b(?:f[\w*]*k off|f\*+ off|fuck off|eff off|piss off|bugger off|shut up|stfu|gtfo"
-        r"|go away|get lost|screw you|f\*+ you|fuck you|leave me be)\b",
+        r"\b(?:f[\w*]*k off|f\*+ off|f off|fuck off|eff off|piss off|bugger off|shut up|stfu|gtfo"
+        r"|go away|get lost|screw you|f\*+ you|fuck you|fuck u|f u|leave me be|go to hell"
+        r"|get bent)\b",
         "hostility may mean 'stop texting me': staff decide",
         ("f*** off", "shut up", "go away!!"),
         ("the kids won't shut up about the shoot lol",),
