@@ -41,18 +41,33 @@ class Intent(enum.StrEnum):
     NONE = "none"
 
 
-OPT_OUT_KEYWORDS = frozenset(
-    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout", "remove"}
-    | {"opt out", "opt-out"}  # the FCC's per-se "opt out", spelled both ways
+# What Twilio's own handling matches (the whole body, any case): its default opt-out
+# keywords (REVOKE and OPTOUT since May 2025) and help keywords.
+TWILIO_OPT_OUT_KEYWORDS = frozenset(
+    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
+)
+TWILIO_HELP_KEYWORDS = frozenset({"help", "info"})
+OPT_OUT_KEYWORDS = TWILIO_OPT_OUT_KEYWORDS | frozenset(
+    {"remove"} | {"opt out", "opt-out"}  # the FCC's per-se "opt out", spelled both ways
 )
 OPT_IN_KEYWORDS = frozenset({"start", "unstop"})
 OPT_IN_WHEN_OPTED_OUT_KEYWORDS = frozenset({"yes"})  # YES means nothing to a subscribed number
-HELP_KEYWORDS = frozenset({"help", "info", "ayuda"})
+HELP_KEYWORDS = TWILIO_HELP_KEYWORDS | frozenset({"ayuda"})
 SPANISH_OPT_OUT_KEYWORDS = frozenset(
     {"alto", "baja", "parar", "pare", "detener", "cancelar", "dame de baja", "darme de baja"}
 )
 FRENCH_OPT_OUT_KEYWORDS = frozenset({"arret"})  # ARRÊT; Canadian carriers require it
 _OTHER_OPT_OUT_KEYWORDS = SPANISH_OPT_OUT_KEYWORDS | FRENCH_OPT_OUT_KEYWORDS
+# The opt-out keywords Twilio answers only once added to its custom keywords (`optdesk
+# keywords` lists them); Twilio's keywords are single words, so "opt out" and "dame de baja"
+# stay the app's to confirm.
+TWILIO_CUSTOM_OPT_OUT_KEYWORDS = tuple(
+    sorted(
+        word
+        for word in OPT_OUT_KEYWORDS | _OTHER_OPT_OUT_KEYWORDS
+        if word.isalpha() and word not in TWILIO_OPT_OUT_KEYWORDS
+    )
+)
 _INTENT_OF = {
     Means.REVOCATION: Intent.OPT_OUT,
     Means.WRONG_NUMBER: Intent.OPT_OUT,

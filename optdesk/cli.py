@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from consent import messages
 from consent.errors import ConsentError
+from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS
 from optdesk.root import Core, build_core
 from optdesk.settings import Settings
 from storage.schema import SchemaOutdated, ensure, upgrade
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     sms = sub.add_parser("sms", help="the /sms commands, from a terminal")
     sms.add_argument("args", nargs=argparse.REMAINDER)
-    sub.add_parser("keywords", help="print the STOP/START/HELP answers to paste into Twilio")
+    sub.add_parser("keywords", help="print the STOP/START/HELP answers and words for Twilio")
     ledger = sub.add_parser("ledger", help="the consent ledger")
     ledger.add_argument("action", choices=["verify"])
     export = sub.add_parser("export", help="CSV on stdout")
@@ -87,6 +88,10 @@ def _keywords(settings: Settings) -> int:
     print("Opt-out (STOP) confirmation:\n  " + messages.opt_out_confirmation(business) + "\n")
     print("Opt-in (START) confirmation:\n  " + messages.resubscribe_confirmation(business) + "\n")
     print("Help (HELP) answer:\n  " + messages.help_answer(business, settings.business_contact))
+    print("\nOpt-out words Twilio does not know (add each under Opt-out keywords, as custom):")
+    print("  " + ", ".join(word.upper() for word in TWILIO_CUSTOM_OPT_OUT_KEYWORDS))
+    print("Added there, Twilio answers them with the opt-out confirmation above; left out,")
+    print("optdesk sends that confirmation itself.")
     return 0
 
 

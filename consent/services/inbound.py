@@ -8,7 +8,14 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from consent import messages
-from consent.keywords import Decision, Intent, explain, normalize
+from consent.keywords import (
+    TWILIO_HELP_KEYWORDS,
+    TWILIO_OPT_OUT_KEYWORDS,
+    Decision,
+    Intent,
+    explain,
+    normalize,
+)
 from consent.model import NumberState, SendKind, Source, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
@@ -17,10 +24,6 @@ from consent.services.context import Desk, notify, record_change
 
 log = logging.getLogger("optdesk.inbound")
 
-# What Twilio's own opt-out handling matches: the whole body, one word, any case.
-TWILIO_OPT_OUT = frozenset(
-    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
-)
 _OPT_OUT_TYPE = {"STOP": Intent.OPT_OUT, "START": Intent.OPT_IN, "HELP": Intent.HELP}
 UNSUBSCRIBED_AT_CARRIER = "21610"
 
@@ -144,7 +147,9 @@ def _act(
     evidence = {"message_sid": sms.sid, "body": sms.body}
     actor = f"sms {sms.from_}"
     if intent is Intent.OPT_OUT:
-        seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
+        seen_by_twilio = (
+            bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT_KEYWORDS
+        )
         changed = None
         if state.status is not Status.OPTED_OUT or (seen_by_twilio and not state.awaiting_start):
             awaiting = seen_by_twilio or state.awaiting_start
@@ -177,7 +182,7 @@ def _act(
         return reply, changed, state
     if intent is Intent.HELP:
         answer = messages.help_answer(business, desk.config.business_contact)
-        twilio_answers = sms.opt_out_type or word in {"help", "info"}
+        twilio_answers = sms.opt_out_type or word in TWILIO_HELP_KEYWORDS
         return (answer if (app_answers or not twilio_answers) else None), None, state
     return None, None, state
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -141,3 +143,32 @@ def test_a_bad_setting_is_named_at_start(
     monkeypatch.setenv("OPTDESK_DEFAULT_REGION", "XX")
     assert main(["keywords"]) == 2
     assert "OPTDESK_DEFAULT_REGION" in capsys.readouterr().err
+
+
+# SPEC §1: the revocation words Twilio does not handle unless added to its custom keywords.
+NOT_TWILIO_KEYWORDS = {"REMOVE", "ARRET", "ALTO", "BAJA", "PARAR", "PARE", "DETENER", "CANCELAR"}
+
+
+def custom_keywords_listed(out: str) -> set[str]:
+    heading = "Opt-out words Twilio does not know"
+    (line,) = [line for line in out.splitlines() if line.startswith(heading)]
+    listed = out.splitlines()[out.splitlines().index(line) + 1]
+    return {word.strip() for word in listed.split(",")}
+
+
+def test_keywords_lists_the_revocation_words_for_twilio_custom_keywords(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keywords"]) == 0
+    out = capsys.readouterr().out
+    assert custom_keywords_listed(out) == NOT_TWILIO_KEYWORDS
+    assert out.count("Lumen Studio:") == 3  # the three answers are still there, first
+    assert out.index("Help (HELP) answer") < out.index("Opt-out words Twilio does not know")
+
+
+def test_the_installed_optdesk_keywords_command_prints_the_same_list(cli_env: str) -> None:
+    optdesk = str(Path(sys.executable).with_name("optdesk"))
+    run = subprocess.run([optdesk, "keywords"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert custom_keywords_listed(run.stdout) == NOT_TWILIO_KEYWORDS
+    assert run.stdout.count("Lumen Studio:") == 3

@@ -10,6 +10,7 @@ import pytest
 
 from bot.notes import note_text
 from consent import messages
+from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS, TWILIO_OPT_OUT_KEYWORDS
 from consent.model import Source, Status
 from tests.webhooks.conftest import BUSINESS, SiteFactory
 from tests.webhooks.helpers import Site, inbound_form, new_sid, sign
@@ -299,3 +300,20 @@ def test_a_revocation_in_words_names_its_rule_in_the_note(site: Site) -> None:
     text = note_text(note, plain_text=True)
     assert "“stop all these f***ing texts” (stop + the texts)" in text
     assert note["rule"] == "stop + the texts"
+
+
+def test_twilio_own_keywords_get_no_second_confirmation_and_the_others_get_one(site: Site) -> None:
+    # Without OptOutType (a plain number), Twilio still answers its own keywords; REMOVE,
+    # ARRET and the Spanish words it does not know, so the app confirms those, once each.
+    own = sorted(TWILIO_OPT_OUT_KEYWORDS)
+    custom = list(TWILIO_CUSTOM_OPT_OUT_KEYWORDS)
+    phones = {word: f"+1415555{index:04d}" for index, word in enumerate(own + custom, 200)}
+    for word, phone in phones.items():
+        assert replies(site.text_in(phone, word.upper())) == []
+        state = site.number(phone)
+        assert state is not None and state.status is Status.OPTED_OUT, word
+    site.dispatch()
+    site.dispatch()
+    sent = site.twilio.wait_for_sent(len(custom))
+    assert sorted(text["to"] for text in sent) == sorted(phones[word] for word in custom)
+    assert {text["body"] for text in sent} == {messages.opt_out_confirmation(BUSINESS)}
