@@ -120,3 +120,29 @@ def test_a_wrong_number_reply_opts_out_and_says_so() -> None:
     for text in ("wrong number", "You have the wrong person", "I'm not Maria", "número equivocado"):
         decision = explain(text)
         assert decision.intent is Intent.OPT_OUT and decision.wrong_number, text
+
+
+# A reply typed in capitals has no capital letter to mark a name: the words after "I'M NOT"
+# must not be an ordinary word (or an -ING / -ED form) to read as one.
+NAMES_IN_CAPITALS = ("I'M NOT MARIA", "SORRY, I AM NOT JOHN", "IM NOT KEVIN", "NO SOY CARLOS")
+ORDINARY_IN_CAPITALS = (
+    "I'M NOT SURE",
+    "I'M NOT HOME",
+    "I'M NOT HUNGRY",
+    "I'M NOT KIDDING",
+    "I'M NOT CONVINCED",
+    "I AM NOT READY",
+    "NO SOY CLIENTE",
+    "I'M NOT SURE YET, CAN I CALL YOU?",
+)
+
+
+@pytest.mark.parametrize("text", NAMES_IN_CAPITALS)
+def test_a_wrong_number_reply_in_capitals_opts_out_and_says_so(text: str) -> None:
+    decision = explain(text)
+    assert decision.intent is Intent.OPT_OUT and decision.wrong_number, decision
+
+
+@pytest.mark.parametrize("text", ORDINARY_IN_CAPITALS)
+def test_an_ordinary_message_in_capitals_is_not_read_as_a_name(text: str) -> None:
+    assert explain(text).intent is Intent.NONE, explain(text)
