@@ -8,14 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from consent import messages
-from consent.keywords import (
-    TWILIO_HELP_KEYWORDS,
-    TWILIO_OPT_OUT_KEYWORDS,
-    Decision,
-    Intent,
-    explain,
-    normalize,
-)
+from consent.keywords import TWILIO_HELP_KEYWORDS, Decision, Intent, explain, normalize
+from consent.keywords import TWILIO_OPT_OUT_KEYWORDS as TWILIO_OPT_OUT
 from consent.model import NumberState, SendKind, Source, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
@@ -147,9 +141,7 @@ def _act(
     evidence = {"message_sid": sms.sid, "body": sms.body}
     actor = f"sms {sms.from_}"
     if intent is Intent.OPT_OUT:
-        seen_by_twilio = (
-            bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT_KEYWORDS
-        )
+        seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
         changed = None
         if state.status is not Status.OPTED_OUT or (seen_by_twilio and not state.awaiting_start):
             awaiting = seen_by_twilio or state.awaiting_start
