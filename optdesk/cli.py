@@ -127,7 +127,8 @@ def _verify(core: Core) -> int:
 def _export(core: Core, what: str) -> int:
     from consent.services.queries import consent_rows, event_rows
 
-    out = csv.writer(sys.stdout, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF
+    out = csv.writer(sys.stdout, lineterminator="\r\n")
     if what == "consent":
         out.writerow(["phone", "contact", "status", "changed_at", "source"])
         for phone, *rest in consent_rows(core.desk):
