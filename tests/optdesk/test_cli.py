@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 
 from consent.records import InboundSms
-from consent.services import inbound, links
+from consent.services import inbound, links, staff
 from consent.services.context import Desk, DeskConfig
 from optdesk.cli import main
 from storage.engine import make_engine
@@ -172,3 +172,33 @@ def test_the_installed_optdesk_keywords_command_prints_the_same_list(cli_env: st
     assert run.returncode == 0, run.stderr
     assert custom_keywords_listed(run.stdout) == NOT_TWILIO_KEYWORDS
     assert run.stdout.count("Lumen Studio:") == 3
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "-@x", "=1+2"]
+
+
+def test_exports_write_free_text_that_starts_a_formula_as_text(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SPEC §5: a leading ' for =, +, -, @, tab, CR; phone numbers stay plain E.164."""
+    assert main(["db", "upgrade"]) == 0
+    desk = _desk(cli_env)
+    for i, name in enumerate(FORMULAS):
+        phone = f"+1415555{100 + i:04d}"
+        token = links.issue_link(desk, name, actor="U1").url.rsplit("/", 1)[1]
+        links.submit_answer(desk, token, "yes", phone, "1.2.3.4", "=cmd|' /C calc'!A0")
+        staff.opt_out_by_staff(desk, phone, "-reason", actor=["@U1", "\tU2", "\rU3"][i % 3])
+    capsys.readouterr()
+    assert main(["export", "consent"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted(r["contact"] for r in rows) == sorted("'" + name for name in FORMULAS)
+    assert all(r["phone"].startswith("+1415555") for r in rows)
+    assert main(["export", "events"]) == 0
+    events = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    actors = {r["actor"] for r in events if r["source"] == "staff"}
+    assert actors == {"'@U1", "'\tU2", "'\rU3"}
+    assert all(r["phone"].startswith("+1415555") for r in events)
+    for row in events:
+        for column, cell in row.items():
+            if column != "phone":
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)

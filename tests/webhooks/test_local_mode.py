@@ -16,8 +16,11 @@ PHONE = "+14155550100"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def _local(make_site: SiteFactory) -> Site:
-    return make_site(local_mode=True, with_token=False)
+LOCAL_URL = "http://localhost:8000"  # local mode's pages answer only on a local public URL
+
+
+def _local(make_site: SiteFactory, **options: str) -> Site:
+    return make_site(local_mode=True, with_token=False, public_url=LOCAL_URL, **options)
 
 
 def _csrf(site: Site) -> str:
@@ -58,7 +61,7 @@ def test_texting_back_runs_the_same_inbound_handling(make_site: SiteFactory) -> 
 
 
 def test_local_app_mode_shows_the_instant_reply(make_site: SiteFactory) -> None:
-    site = make_site(local_mode=True, with_token=False, keywords_by="app")
+    site = _local(make_site, keywords_by="app")
     page = _text_back(site, PHONE, "HELP")
     assert "Instant reply" in page and "hello@bloom.example" in page
 
