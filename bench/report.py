@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from bench import history
 from bench.baseline_apps import UVICORN_KWARGS
 from bench.context import Bench
 from bench.load import wrk_version
@@ -438,12 +439,6 @@ def _profiles(profiles: dict[str, Any]) -> list[str]:
 
 
 def append(path: Path, markdown: str) -> None:
-    header = (
-        "# Benchmarks\n\nFigures from `make bench` (bench/README.md says what each part "
-        "measures); newest run last. Every figure is a ratio to a baseline measured in the "
-        "same run, with the absolute numbers beside it.\n\n"
-    )
-    existing = path.read_text() if path.exists() else header
-    if not existing.endswith("\n"):
-        existing += "\n"
-    path.write_text(existing + "\n" + markdown.rstrip() + "\n")
+    """Make `markdown` the newest run of BENCHMARKS.md; the previous newest becomes a row."""
+    existing = path.read_text() if path.exists() else ""
+    path.write_text(history.fold(existing, markdown))

@@ -16,6 +16,7 @@ from bot.listeners import commands, contacts, modals, threads
 from bot.listeners import home as home_tab
 from bot.slack_errors import SLACK_ERRORS
 from bot.staff import StaffPolicy
+from bot.staff_gate import staff_only
 from consent.services.context import Desk
 
 log = logging.getLogger("optdesk.bot")
@@ -85,21 +86,22 @@ def create_bolt_app(
 
 def register_listeners(app: Any, ctx: BotContext) -> None:
     """Every command, event, action and view listener, registered by name from bot.ids."""
-    guarded = _Guarded(app)
+    guarded = _Guarded(app, ctx)
     for module in (commands, home_tab, contacts, modals, threads):
         module.register(guarded, ctx)
 
 
 class _Guarded:
-    """Registers every listener on the app through `guard`."""
+    """Registers every listener on the app through `guard`, and through `staff_only` the
+    ones OPTDESK_STAFF limits (by name: bot.ids.STAFF_ACTIONS, STAFF_VIEWS)."""
 
-    def __init__(self, app: Any) -> None:
-        self.app = app
+    def __init__(self, app: Any, ctx: BotContext) -> None:
+        self.app, self.ctx = app, ctx
 
     def __getattr__(self, kind: str) -> Any:
         register = getattr(self.app, kind)
 
         def by_name(name: str) -> Any:
-            return lambda listener: register(name)(guard(listener))
+            return lambda listener: register(name)(guard(staff_only(self.ctx, name, listener)))
 
         return by_name

@@ -87,8 +87,19 @@ Command = (
     | Help
 )
 
-# Commands that text someone or change consent: OPTDESK_STAFF limits them.
-STAFF_ONLY: tuple[type, ...] = (Send, OptOut, Schedule, Broadcast)
+# OPTDESK_STAFF (SPEC §4) limits every command that texts someone or changes a contact,
+# a project or consent; looking and issuing links stay open. By class name, so commands
+# added later fall under it by their name; a command in neither list needs staff too.
+STAFF_ONLY = frozenset(
+    {"Send", "OptOut", "Schedule", "Cancel", "Broadcast", "Rename", "ProjectNew", "ProjectSet"}
+)
+OPEN_TO_ALL = frozenset({"Link", "Status", "History", "Scheduled", "Help", "ProjectList"})
+
+
+def needs_staff(cmd: object) -> bool:
+    name = type(cmd).__name__
+    return name in STAFF_ONLY or name not in OPEN_TO_ALL
+
 
 USAGE: dict[str, str] = {
     "link": "/sms link <name> [--email E] [--phone P] [--project NAME] [--required]",

@@ -59,3 +59,10 @@ ALL_ACTIONS = (
     THREAD_SEND,
     THREAD_NOTE,
 )
+
+# OPTDESK_STAFF (SPEC §4): the buttons, menus and modals that text someone or change a
+# contact, a project or consent. bot.app registers every listener by name through
+# bot.staff_gate, which refuses these to non-staff before the listener runs.
+STAFF_ACTIONS = frozenset({SEND, MOVE, MOVE_PICK, OPT_OUT, OPT_OUT_NUMBER, THREAD_SEND})
+# modal -> the block that shows the refusal
+STAFF_VIEWS = {SEND_MODAL: SEND_BLOCK, MOVE_MODAL: MOVE_BLOCK}

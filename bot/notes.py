@@ -59,15 +59,31 @@ def consent_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
     return [line + (f" Reason: {f.esc(reason)}" if reason else "")]
 
 
+def _trigger(f: Fmt, note: Mapping[str, Any]) -> str:
+    """“the words” (the rule), or "" when the note does not say."""
+    words, rule = str(note.get("trigger") or ""), str(note.get("rule") or "")
+    if not words:
+        return ""
+    return f"“{f.esc(words)}”" + (f" ({f.esc(rule)})" if rule else "")
+
+
 def inbound_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
     lines = [f":speech_balloon: {_who(f, note)} texted:", _body(f, str(note.get("body") or ""))]
     intent = str(note.get("intent") or "")
-    if intent == "opt_out":
-        lines.append("They asked to stop: the number is opted out.")
-    elif intent == "maybe_opt_out":
+    trigger = _trigger(f, note)
+    if intent == "opt_out" and note.get("wrong_number"):
         lines.append(
-            ":triangular_flag_on_post: This might be a request to stop texting. "
-            "If it is, opt the number out."
+            f"This looks like a wrong-number reply ({trigger}): the number is opted out, "
+            "as it may now belong to someone else."
+        )
+    elif intent == "opt_out":
+        why = f" ({trigger})" if trigger else ""
+        lines.append(f"They asked to stop{why}: the number is opted out.")
+    elif intent == "maybe_opt_out":
+        why = f" Flagged because of {trigger}." if trigger else ""
+        lines.append(
+            ":triangular_flag_on_post: This might be a request to stop texting."
+            f"{why} If it is, opt the number out."
         )
     elif intent == "opt_in":
         lines.append("They asked to receive texts again.")

@@ -36,7 +36,7 @@ def to_utc(local: datetime, tz: tzinfo) -> datetime:
 
 def execute(desk: Desk, cmd: c.Command, caller: Caller) -> Reply:
     """Do what the command says; refusals and lookup problems come back as answers."""
-    if isinstance(cmd, c.STAFF_ONLY) and not caller.staff:
+    if c.needs_staff(cmd) and not caller.staff:
         return render.not_staff_reply()
     try:
         return _HANDLERS[type(cmd)](desk, cmd, caller)

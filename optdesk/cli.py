@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from consent import messages
 from consent.errors import ConsentError
+from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS
 from optdesk.root import Core, build_core
 from optdesk.settings import Settings
 from storage.schema import SchemaOutdated, ensure, upgrade
@@ -30,7 +31,7 @@ def _parser() -> argparse.ArgumentParser:
     db.add_argument("action", choices=["upgrade"])
     sms = sub.add_parser("sms", help="the /sms commands, from a terminal")
     sms.add_argument("args", nargs=argparse.REMAINDER)
-    sub.add_parser("keywords", help="print the STOP/START/HELP answers to paste into Twilio")
+    sub.add_parser("keywords", help="print the STOP/START/HELP answers and words for Twilio")
     ledger = sub.add_parser("ledger", help="the consent ledger")
     ledger.add_argument("action", choices=["verify"])
     export = sub.add_parser("export", help="CSV on stdout")
@@ -53,6 +54,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "keywords":
         return _keywords(settings)
+    if args.command in ("serve", "worker"):
+        from optdesk.sides import half_configured
+
+        socket_mode = args.command == "serve" and args.socket_mode
+        receiving = args.command == "serve"
+        problems = half_configured(settings, socket_mode=socket_mode, receiving=receiving)
+        for sentence in problems:
+            print(f"optdesk: {sentence}", file=sys.stderr)
+        if problems:
+            return 2
     core = build_core(settings)
     try:
         if args.command in ("serve", "db"):
@@ -87,6 +98,10 @@ def _keywords(settings: Settings) -> int:
     print("Opt-out (STOP) confirmation:\n  " + messages.opt_out_confirmation(business) + "\n")
     print("Opt-in (START) confirmation:\n  " + messages.resubscribe_confirmation(business) + "\n")
     print("Help (HELP) answer:\n  " + messages.help_answer(business, settings.business_contact))
+    print("\nOpt-out words Twilio does not know (add each under Opt-out keywords, as custom):")
+    print("  " + ", ".join(word.upper() for word in TWILIO_CUSTOM_OPT_OUT_KEYWORDS))
+    print("Added there, Twilio answers them with the opt-out confirmation above; left out,")
+    print("optdesk sends that confirmation itself.")
     return 0
 
 
@@ -117,10 +132,12 @@ def _verify(core: Core) -> int:
 def _export(core: Core, what: str) -> int:
     from consent.services.queries import consent_rows, event_rows
 
-    out = csv.writer(sys.stdout, lineterminator="\n")
+    # RFC 4180 line ends: the writer then quotes any cell holding a CR as well as an LF
+    out = csv.writer(sys.stdout, lineterminator="\r\n")
     if what == "consent":
         out.writerow(["phone", "contact", "status", "changed_at", "source"])
-        out.writerows(consent_rows(core.desk))
+        for phone, *rest in consent_rows(core.desk):
+            out.writerow([phone, *map(as_text, rest)])
         return 0
     out.writerow(
         [
@@ -139,21 +156,22 @@ def _export(core: Core, what: str) -> int:
     for ev in event_rows(core.desk):
         at = ev.at.isoformat().replace("+00:00", "Z")
         evidence = json.dumps(dict(ev.evidence), sort_keys=True, ensure_ascii=False)
-        out.writerow(
-            [
-                ev.seq,
-                at,
-                ev.phone,
-                ev.contact_id,
-                ev.status,
-                ev.source,
-                ev.actor,
-                evidence,
-                ev.prev_hash,
-                ev.hash,
-            ]
-        )
+        free = [ev.status, ev.source, ev.actor, evidence, ev.prev_hash, ev.hash]
+        out.writerow([ev.seq, at, ev.phone, ev.contact_id, *map(as_text, free)])
     return 0
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: object) -> str:
+    """A free-text cell as a spreadsheet must show it: text, never a formula (SPEC §5).
+
+    A leading `'` makes Excel, LibreOffice and Google Sheets read the cell as text; phone
+    numbers (E.164, `+...`) are written by the callers as they are.
+    """
+    text = "" if cell is None else str(cell)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from consent.ports import Notifier, SmsGateway
 from consent.services.context import Desk, DeskConfig, SystemClock
 from consent.services.dispatch import Dispatcher
 from optdesk.settings import Settings
+from optdesk.sides import twilio_is_local
 from storage.engine import Engine, database_status, make_engine
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -47,16 +48,18 @@ def build_core(settings: Settings) -> Core:
 
 def build_gateway(settings: Settings) -> SmsGateway:
     """Twilio when credentials are set; otherwise local mode, said loudly."""
-    if not settings.twilio_enabled:
+    if twilio_is_local(settings):
         from webhooks.local_gateway import LocalGateway
 
         log.warning(
-            "LOCAL MODE (Twilio): no TWILIO_ACCOUNT_SID/TWILIO_AUTH_TOKEN/sender set. "
+            "LOCAL MODE (Twilio): no TWILIO_* setting set. "
             "Texts are kept in the database and printed to this log, never sent."
         )
         return LocalGateway()
     from webhooks.twilio_gateway import TwilioGateway
 
+    if not settings.twilio_enabled:
+        raise ValueError("Twilio is half configured")  # the CLI refuses this at start
     assert settings.twilio_account_sid and settings.twilio_auth_token
     return TwilioGateway(
         account_sid=settings.twilio_account_sid,
@@ -82,29 +85,37 @@ def form_secret(settings: Settings) -> bytes:
 @dataclass
 class SlackSide:
     notifier: Notifier
-    bolt: Any | None  # slack_bolt AsyncApp, when Slack credentials are set
+    bolt: Any | None  # slack_bolt AsyncApp, when this process takes Slack's requests
 
 
-def build_slack(settings: Settings, desk: Desk, *, socket_mode: bool = False) -> SlackSide:
-    """Bolt and the Slack notifier with credentials (Socket Mode needs no signing secret);
-    otherwise local mode, said loudly."""
-    if not (settings.slack_enabled or (socket_mode and settings.slack_bot_token)):
+def build_slack(
+    settings: Settings, desk: Desk, *, socket_mode: bool = False, receiving: bool = True
+) -> SlackSide:
+    """The Slack notifier whenever SLACK_BOT_TOKEN is set, and Bolt when `receiving`
+    (a signing secret over HTTP, none over Socket Mode); without a bot token, local
+    mode, said loudly. The CLI has refused half-configured settings before this."""
+    if not settings.slack_bot_token:
         from bot.local_notifier import LocalNotifier
 
         log.warning(
-            "LOCAL MODE (Slack): no SLACK_BOT_TOKEN/SLACK_SIGNING_SECRET set. "
+            "LOCAL MODE (Slack): no SLACK_* credential set. "
             "Slack posts are written to this log; /slack/events answers 404."
         )
         return SlackSide(LocalNotifier(), None)
-    from bot.app import create_bolt_app
     from bot.home import HomePublisher
     from bot.notifier import SlackNotifier
     from bot.slack_client import make_client
 
-    assert settings.slack_bot_token
-    secret = settings.slack_signing_secret
     client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
     home = HomePublisher(desk, client)
+    notifier = SlackNotifier(
+        client, home_refresh=home.refresh_recent, thread_replies=settings.thread_replies
+    )
+    if not receiving:
+        return SlackSide(notifier, None)
+    from bot.app import create_bolt_app
+
+    secret = settings.slack_signing_secret
     bolt = create_bolt_app(
         desk,
         client=client,
@@ -113,9 +124,6 @@ def build_slack(settings: Settings, desk: Desk, *, socket_mode: bool = False) ->
         thread_replies=settings.thread_replies,
         socket_mode=socket_mode,
         home=home,
-    )
-    notifier = SlackNotifier(
-        client, home_refresh=home.refresh_recent, thread_replies=settings.thread_replies
     )
     return SlackSide(notifier, bolt)
 
@@ -153,7 +161,7 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
         core.desk,
         twilio_auth_token=token if settings.twilio_enabled else None,
         csrf_secret=csrf_secret,
-        local_mode=not settings.twilio_enabled,
+        local_mode=twilio_is_local(settings),
         health=lambda: database_status(core.engine),
         extra_routes=routes,
         lifespan=lifespan,
@@ -162,14 +170,16 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
 
 
 def announce_demo(core: Core) -> None:
-    """Local mode: print a questionnaire link for a demo contact, so a newcomer sees the flow."""
-    from consent.services.links import issue_link
+    """Local mode: where the local phone is, and a questionnaire link for a demo contact,
+    issued once, while the database has no contact (a newcomer sees the flow)."""
+    from consent.services.links import issue_demo_link
 
     url = core.settings.public_url.rstrip("/")
-    issued = issue_link(core.desk, "Demo Client", actor="local")
+    issued = issue_demo_link(core.desk, "Demo Client", actor="local")
+    if issued is not None:
+        log.warning("LOCAL MODE demo: open %s to answer as a client", issued.url)
     log.warning(
-        "LOCAL MODE demo: open %s to answer as a client; texts 'sent' and a box to text back "
-        "are at %s/local/phone",
-        issued.url,
+        "LOCAL MODE: texts 'sent' and a box to text back are at %s/local/phone "
+        "(from this machine only)",
         url,
     )

@@ -9,7 +9,9 @@ import signal
 
 import uvicorn
 
+from optdesk.limits import server_config
 from optdesk.root import Core, announce_demo, build_dispatcher, build_server, build_slack
+from optdesk.sides import twilio_is_local
 
 log = logging.getLogger("optdesk")
 
@@ -18,14 +20,14 @@ def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
     """Serve every endpoint and run the dispatcher; with --socket-mode Slack comes over a socket."""
     slack = build_slack(core.settings, core.desk, socket_mode=socket_mode)
     app = build_server(core, slack)
-    # No access log: every webhook would cost a log line (about 4% of the STOP path);
-    # what matters is logged by optdesk itself.
-    config = uvicorn.Config(
-        app, host=host, port=port, log_level="info", proxy_headers=False, access_log=False
-    )
-    server = uvicorn.Server(config)
-    if not core.settings.twilio_enabled:
+    server = uvicorn.Server(server_config(app, host=host, port=port))
+    if twilio_is_local(core.settings):
         announce_demo(core)
+    if slack.bolt is not None and not core.settings.staff_ids():
+        log.warning(
+            "OPTDESK_STAFF is empty: every member of the Slack workspace may text clients, "
+            "opt them out and change contacts and projects"
+        )
     # Everything built so far lives as long as the process: keep it out of the cyclic
     # garbage collector, whose full passes over it were the long tail of webhook latency.
     gc.collect()
@@ -53,7 +55,7 @@ def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
 
 def work(core: Core) -> int:
     """The dispatcher alone, for extra processes; stops cleanly on SIGINT/SIGTERM."""
-    dispatcher = build_dispatcher(core, build_slack(core.settings, core.desk))
+    dispatcher = build_dispatcher(core, build_slack(core.settings, core.desk, receiving=False))
 
     async def run() -> None:
         stop = asyncio.Event()

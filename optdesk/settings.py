@@ -64,6 +64,11 @@ class Settings(BaseSettings):
         "twilio_from_number",
         "twilio_messaging_service_sid",
         "twilio_api_url",
+        "twilio_auth_token",
+        "slack_bot_token",
+        "slack_signing_secret",
+        "slack_app_token",
+        "secret_key",
         mode="before",
     )
     @classmethod

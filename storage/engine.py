@@ -86,6 +86,7 @@ def database_status(engine: Engine) -> dict[str, Any]:
     status.update(revision=revision, head=head, ok=revision == head)
     if revision != head:
         status["error"] = "schema is not at the newest revision: run `optdesk db upgrade`"
+        status["outdated"] = True
     return status
 
 

@@ -32,6 +32,8 @@ from consent.errors import (
 from consent.services.context import Desk
 from webhooks.csrf import Csrf
 from webhooks.headers import SecurityHeaders, nonce_of, security_headers
+from webhooks.limits import BODY_IDLE_TIMEOUT_S, BodyLimit
+from webhooks.local_only import LocalOnly, is_local_url
 from webhooks.local_phone import LocalPhone
 from webhooks.pages import Pages
 from webhooks.questionnaire import Questionnaire
@@ -40,6 +42,8 @@ from webhooks.twilio_hooks import TwilioHooks
 log = logging.getLogger("optdesk.webhooks")
 
 Health = Callable[[], dict[str, Any]]
+UNAVAILABLE = "database unavailable"
+OUTDATED = "database schema is not current"
 
 
 def create_app(
@@ -52,12 +56,16 @@ def create_app(
     extra_routes: Sequence[BaseRoute] = (),
     lifespan: Lifespan[Starlette] | None = None,
     trust_proxy: bool = False,
+    body_idle_timeout: float = BODY_IDLE_TIMEOUT_S,
 ) -> Starlette:
     """Build the sidecar.
 
     `twilio_auth_token` checks X-Twilio-Signature (None: every Twilio webhook gets 403).
-    `local_mode` mounts /local/phone, and only while no Twilio token is configured.
-    `health()` reports the database (`{"ok": bool, ...}`); 503 when not ok.
+    `local_mode` mounts /local/phone, and only while no Twilio token is configured and
+    the public URL is on localhost; it answers only this machine (webhooks.local_only).
+    `health()` reports the database (`{"ok": bool, ...}`); 503 when not ok, with a
+    generic reason (the detail goes to the log).
+    Every request body is limited (webhooks.limits): `body_idle_timeout` for tests.
     `trust_proxy`: take the client IP from X-Forwarded-For (right-most hop); only set it
     when a reverse proxy you run sets that header.
     """
@@ -66,14 +74,26 @@ def create_app(
     routes: list[BaseRoute] = [Route("/healthz", _healthz(health), methods=["GET"])]
     routes += Questionnaire(desk, pages, csrf, trust_proxy=trust_proxy).routes()
     routes += TwilioHooks(desk, twilio_auth_token).routes()
-    if local_mode and not twilio_auth_token:
+    local_pages = local_mode and not twilio_auth_token and is_local_url(desk.config.public_url)
+    if local_pages:
         routes += LocalPhone(desk, pages, csrf).routes()
     elif local_mode:
-        log.warning("local mode asked for with a Twilio token set: /local/phone stays off")
+        log.warning(
+            "local mode with a Twilio token set or a public URL that is not localhost: "
+            "the /local pages stay off"
+        )
     routes += list(extra_routes)
+
+    def not_found(request: Request) -> Response:
+        return pages.problem(request, 404, "not_found")
+
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityHeaders)],
+        middleware=[
+            Middleware(SecurityHeaders),
+            Middleware(BodyLimit, idle_timeout=body_idle_timeout),
+            Middleware(LocalOnly, enabled=local_pages, not_found=not_found),
+        ],
         exception_handlers=_handlers(pages),
         lifespan=lifespan,
     )
@@ -83,9 +103,16 @@ def _healthz(health: Health) -> Callable[[Request], Any]:
     async def healthz(_request: Request) -> Response:
         try:
             database = await run_in_threadpool(health)
-        except Exception as exc:  # a health check reports; it never raises
-            database = {"ok": False, "error": type(exc).__name__}
+        except Exception:  # a health check reports; it never raises
+            log.exception("health check failed")
+            database = {"ok": False, "error": "health check failed"}
         ok = bool(database.get("ok"))
+        if not ok:
+            # Anyone may ask: a database error can name its host or user, so the
+            # answer gives a generic reason and the detail goes to the log.
+            log.warning("health check: database not ok: %s", database.get("error", "?"))
+            reason = OUTDATED if database.get("outdated") else UNAVAILABLE
+            database = {"ok": False, "error": reason}
         return JSONResponse({"ok": ok, "database": database}, status_code=200 if ok else 503)
 
     return healthz

@@ -8,7 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from consent import messages
-from consent.keywords import Intent, classify, normalize
+from consent.keywords import TWILIO_HELP_KEYWORDS, Decision, Intent, explain, normalize
+from consent.keywords import TWILIO_OPT_OUT_KEYWORDS as TWILIO_OPT_OUT
 from consent.model import NumberState, SendKind, Source, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
@@ -18,10 +19,6 @@ from consent.services.context import Desk, notify, record_change, record_evidenc
 
 log = logging.getLogger("optdesk.inbound")
 
-# What Twilio's own opt-out handling matches: the whole body, one word, any case.
-TWILIO_OPT_OUT = frozenset(
-    {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
-)
 _OPT_OUT_TYPE = {"STOP": Intent.OPT_OUT, "START": Intent.OPT_IN, "HELP": Intent.HELP}
 UNSUBSCRIBED_AT_CARRIER = "21610"
 
@@ -117,11 +114,15 @@ def _handle(desk: Desk, uow: UnitOfWork, prepared: _Batch, sms: InboundSms) -> I
     state = prepared.states[sms.from_]
     name = prepared.names.pop(sms.from_, "")
     message = prepared.messages[sms.sid]
-    intent = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper()) or classify(
-        sms.body, opted_out=state.status is Status.OPTED_OUT
+    twilio_said = _OPT_OUT_TYPE.get((sms.opt_out_type or "").upper())
+    decision = (
+        Decision(twilio_said, "Twilio keyword", normalize(sms.body))
+        if twilio_said
+        else explain(sms.body, opted_out=state.status is Status.OPTED_OUT)
     )
+    intent = decision.intent
     reply, changed, prepared.states[sms.from_] = _act(desk, uow, sms, state, intent, name)
-    notify(uow, _inbound_note(sms, state, message, intent, name, changed), now)
+    notify(uow, _inbound_note(sms, state, message, decision, name, changed), now)
     return InboundResult(reply, intent=intent)
 
 
@@ -184,7 +185,7 @@ def _act(
         return reply, opted_in, state
     if intent is Intent.HELP:
         answer = messages.help_answer(business, desk.config.business_contact)
-        twilio_answers = sms.opt_out_type or word in {"help", "info"}
+        twilio_answers = sms.opt_out_type or word in TWILIO_HELP_KEYWORDS
         return (answer if (app_answers or not twilio_answers) else None), None, state
     return None, None, state
 
@@ -200,11 +201,12 @@ def _inbound_note(
     sms: InboundSms,
     state: NumberState,
     message: Message,
-    intent: Intent,
+    decision: Decision,
     name: str,
     changed: str | None,
 ) -> dict[str, object]:
-    """One note per inbound text; it also carries the consent change the text made."""
+    """One note per inbound text; it also carries the consent change the text made and
+    which rule and words decided it (so staff see why a text was flagged or acted on)."""
     return {
         "type": "inbound",
         "contact_id": state.contact_id,
@@ -213,7 +215,10 @@ def _inbound_note(
         "body": sms.body,
         "media": [url for url, _ in sms.media],
         "media_types": [kind for _, kind in sms.media],
-        "intent": str(intent),
+        "intent": str(decision.intent),
+        "rule": decision.rule,
+        "trigger": decision.words,
+        "wrong_number": decision.wrong_number,
         "message_id": message.id,
         "sid": sms.sid,
         "status": changed or "",

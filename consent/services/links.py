@@ -73,6 +73,14 @@ def issue_link(
     return IssuedLink(url, contact, expires, created)
 
 
+def issue_demo_link(desk: Desk, name: str, *, actor: str) -> IssuedLink | None:
+    """Local mode's demo link: issued once, while the database has no contact (else None)."""
+    with desk.uow(write=False) as uow:
+        if uow.contacts.count() > 0:
+            return None
+    return issue_link(desk, name, actor=actor)
+
+
 @dataclass(frozen=True)
 class OpenLink:
     link: Link

@@ -21,8 +21,8 @@ from bot.staff import StaffPolicy
 from consent.services.context import Desk
 
 ROOT = Path(__file__).resolve().parents[2]
-# Slack's published schema (github.com/slackapi/manifest-schema, MIT; copied from
-# /work/shared/reference so the test runs anywhere).
+# Slack's published schema (github.com/slackapi/manifest-schema, MIT), kept beside this test
+# with its licence so the test runs anywhere.
 SCHEMA = Path(__file__).with_name("slack-manifest.schema.1.0.0.json")
 
 

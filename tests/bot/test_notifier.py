@@ -298,3 +298,26 @@ def test_a_failed_lookup_raises_rather_than_risk_a_duplicate(fake: FakeSlack) ->
     with pytest.raises(NotifyError, match="looking for an earlier post"):
         post(fake, dict(INBOUND, note_id=7, attempt=2))
     assert fake.calls_to("chat.postMessage") == []
+
+
+def test_a_flag_says_which_words_triggered_it(fake: FakeSlack) -> None:
+    note = dict(
+        INBOUND, body="stop by at 3?", intent="maybe_opt_out", rule="opt-out word", trigger="stop"
+    )
+    post(fake, note, thread="1700000000.000100")
+    _, blob = posted(fake)
+    assert "Flagged because of “stop” (opt-out word)." in blob
+
+
+def test_a_wrong_number_opt_out_tells_staff_why(fake: FakeSlack) -> None:
+    note = dict(
+        INBOUND,
+        body="wrong number",
+        intent="opt_out",
+        rule="wrong number",
+        trigger="wrong number",
+        wrong_number=True,
+    )
+    post(fake, note, thread="1700000000.000100")
+    _, blob = posted(fake)
+    assert "wrong-number reply (“wrong number” (wrong number)): the number is opted out" in blob

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import typing
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import commands as c
+from bot import ids
 from bot.staff import StaffPolicy, user_zone
 from tests.fakes import FakeSlack
 
@@ -82,3 +85,30 @@ def test_time_zone_from_slack_or_utc_with_a_note(fake: FakeSlack) -> None:
     fake.error("users.info", "user_not_found")
     zone, note = asyncio.run(user_zone(client, "UGONE"))
     assert str(zone) == "UTC" and note is not None
+
+
+STAFF_COMMANDS = ("Send", "OptOut", "Schedule", "Cancel", "Broadcast", "Rename")
+STAFF_COMMANDS += ("ProjectNew", "ProjectSet")
+LOOKING = ("Link", "Status", "History", "Scheduled", "Help", "ProjectList")
+
+
+def test_one_list_by_name_covers_every_command_that_texts_or_changes_something() -> None:
+    """SPEC §4: commands added later (cancel, rename) fall under it by their name."""
+    for name in STAFF_COMMANDS:
+        assert c.needs_staff(type(name, (), {})()), name
+    for name in LOOKING:
+        assert not c.needs_staff(type(name, (), {})()), name
+    assert c.needs_staff(type("Frobnicate", (), {})())  # unlisted: staff only
+    for command in typing.get_args(c.Command):
+        assert command.__name__ in c.STAFF_ONLY | c.OPEN_TO_ALL, command
+
+
+def test_every_button_menu_and_modal_that_changes_something_is_staff_only() -> None:
+    assert set(ids.ALL_ACTIONS) - ids.STAFF_ACTIONS == {
+        ids.HOME_PAGE,
+        ids.HOME_STATUS,
+        ids.HOME_PROJECT,
+        ids.VIEW,
+        ids.THREAD_NOTE,
+    }
+    assert set(ids.STAFF_VIEWS) == {ids.SEND_MODAL, ids.MOVE_MODAL}

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from consent import keywords
 from consent.keywords import (
     HELP_KEYWORDS,
     OPT_IN_KEYWORDS,
@@ -152,3 +153,25 @@ def test_an_opt_out_keyword_with_any_casing_spaces_or_punctuation_opts_out(
 def test_any_message_normalizing_to_an_opt_out_keyword_opts_out(text: str, opted_out: bool) -> None:
     if normalize(text) in OPT_OUT_KEYWORDS:
         assert classify(text, opted_out=opted_out) is Intent.OPT_OUT
+
+
+# Twilio's own lists, as its docs give them (docs/reference: Advanced Opt-Out defaults,
+# REVOKE and OPTOUT since May 2025); everything else the app must honour itself.
+TWILIO_DOCUMENTED_OPT_OUT = {"stop", "stopall", "unsubscribe", "cancel", "end", "quit"}
+TWILIO_DOCUMENTED_OPT_OUT |= {"revoke", "optout"}
+
+
+def test_twilio_own_keyword_lists_are_defined_once_among_the_keywords() -> None:
+    twilio_opt_out, twilio_help = keywords.TWILIO_OPT_OUT_KEYWORDS, keywords.TWILIO_HELP_KEYWORDS
+    assert twilio_opt_out == TWILIO_DOCUMENTED_OPT_OUT
+    assert twilio_help == {"help", "info"}
+    assert twilio_opt_out < OPT_OUT_KEYWORDS and twilio_help < HELP_KEYWORDS
+
+
+def test_the_revocation_words_twilio_needs_as_custom_keywords_are_the_spec_list() -> None:
+    # SPEC §1: REMOVE, ARRET and the Spanish words; Twilio keywords are single words.
+    spec = ["remove", "arret", "alto", "baja", "parar", "pare", "detener", "cancelar"]
+    custom = keywords.TWILIO_CUSTOM_OPT_OUT_KEYWORDS
+    assert custom == tuple(sorted(spec))
+    for word in custom:
+        assert classify(word.upper()) is Intent.OPT_OUT, word

@@ -375,6 +375,20 @@ PROJECT = [
         "project-set-ambiguous", 'project set "Sam Twin" Garden', REFUSED, "Several contacts match"
     ),
     cmd("project-list-hostile-names", "project list", DONE, "Projects", changes=False),
+    # OPTDESK_STAFF covers projects and moves (SPEC §4); looking at them stays open
+    cmd(
+        "project-new-not-staff",
+        "project new Rogue <#C0ROGUE|rogue>",
+        REFUSED,
+        NOT_STAFF,
+        user=GUEST,
+    ),
+    cmd("project-new-no-channel-not-staff", "project new Rogue", REFUSED, NOT_STAFF, user=GUEST),
+    cmd("project-set-not-staff", f"project set {ANN} Empty", REFUSED, NOT_STAFF, user=GUEST),
+    cmd("project-set-none-not-staff", f"project set {ANN} none", REFUSED, NOT_STAFF, user=GUEST),
+    cmd("project-list-by-guest", "project list", DONE, "Garden", user=GUEST, changes=False),
+    cmd("status-by-guest", "status", DONE, "opted in", user=GUEST, changes=False),
+    cmd("history-by-guest", f"history {ANN}", DONE, "Ann Lee", user=GUEST, changes=False),
     cmd("project-alias-list", "projects list", DONE, "Projects", changes=False),
     cmd(
         "project-new-script-name",

@@ -174,7 +174,12 @@ def local_csrf(w: World) -> str:
     return w.csrf.issue(LOCAL_SCOPE)
 
 
-def local(fields: dict[str, str] | list[tuple[str, str]], *, csrf: str | None = "OK") -> Send:
+def local(
+    fields: dict[str, str] | list[tuple[str, str]],
+    *,
+    csrf: str | None = "OK",
+    headers: dict[str, str] | None = None,
+) -> Send:
     """A post to the local phone ("OK": a valid CSRF token in field and cookie)."""
 
     def send(w: World) -> object:
@@ -182,9 +187,28 @@ def local(fields: dict[str, str] | list[tuple[str, str]], *, csrf: str | None = 
         pairs = list(fields.items()) if isinstance(fields, dict) else list(fields)
         if csrf is not None:
             pairs.insert(0, ("csrf", token if csrf == "OK" else csrf))
-        return w.page_post("/local/phone", urlencode(pairs), cookie=token, client=w.local)
+        return w.page_post(
+            "/local/phone", urlencode(pairs), cookie=token, client=w.local, headers=headers
+        )
 
     return send  # type: ignore[return-value]
+
+
+PROXY_HEADERS = (
+    ("X-Forwarded-For", "127.0.0.1"),
+    ("X-Real-IP", "127.0.0.1"),
+    ("Forwarded", "for=127.0.0.1"),
+)
+FWD = {"X-Forwarded-For": "203.0.113.9"}
+
+
+def local_get(**headers: str) -> Send:
+    return lambda w: w.local.get("/local/phone", headers=headers)
+
+
+def get_raw_local(target: str, headers: dict[str, str]) -> Send:
+    lines = [f"{k}: {v}" for k, v in headers.items()]
+    return lambda w: w.raw_http("GET", target, headers=lines, client=w.local)
 
 
 def local_raw(body: bytes, content_type: str | None = FORM) -> Send:
@@ -475,6 +499,34 @@ LOCAL_CASES: list[Case] = [
         403,
     ),
     case("local-slack-absent", lambda w: w.local.post("/slack/events", content=b"x"), 404),
+    # only this machine, never through a proxy (SPEC §5): behind one, all looks like loopback
+    *[
+        case(f"local-get-via-{name.lower()}", local_get(**{name: value}), 404)
+        for name, value in PROXY_HEADERS
+    ],
+    *[
+        case(
+            f"local-stop-via-{name.lower()}",
+            local({"from": ANN, "body": "STOP"}, headers={name: value}),
+            404,
+        )
+        for name, value in PROXY_HEADERS
+    ],
+    case("local-get-via-empty-x-real-ip", local_get(**{"X-Real-IP": ""}), 404),
+    case("local-root-via-proxy", lambda w: w.local.get("/local", headers=FWD), 404),
+    case("local-other-page-via-proxy", lambda w: w.local.get("/local/desk", headers=FWD), 404),
+    case("local-encoded-path-via-proxy", get_raw_local("/%6cocal/phone", FWD), 404),
+    case("local-public-url-get", lambda w: w.local_public.get("/local/phone"), 404),
+    case(
+        "local-public-url-stop",
+        lambda w: w.page_post(
+            "/local/phone",
+            urlencode({"csrf": local_csrf(w), "from": ANN, "body": "STOP"}),
+            cookie=local_csrf(w),
+            client=w.local_public,
+        ),
+        404,
+    ),
     case(
         "local-script-text",
         local({"from": fresh_phone(), "body": "<script>alert(1)</script> <img src=x>"}),

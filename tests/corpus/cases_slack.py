@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from bot import ids
+from bot.modals import NO_PROJECT
 from tests.bot.harness import SECRET, STAFF, signed_headers
 from tests.corpus.check import Case, Send, case, unique
 from tests.corpus.world import ANN, FORM, GUEST, NOTIFY, THREAD_TS, World
@@ -176,10 +177,23 @@ def forged(kind: str, how: str) -> Send:
         elif how == "timestamp-float":
             ts = stamp + ".0"
             sig = "v0=" + v0(SECRET, ts, body)
+        elif how == "timestamp-5000-digits":  # past Python's int() digit limit
+            ts = "1" * 5000
+            sig = "v0=" + v0(SECRET, ts, body)
+        elif how == "timestamp-20-digits":
+            ts = "9" * 20
+            sig = "v0=" + v0(SECRET, ts, body)
+        elif how == "timestamp-leading-zeros":
+            ts = "0" * 4990 + stamp
+            sig = "v0=" + v0(SECRET, ts, body)
+        elif how == "signature-latin-1":
+            sig = "v0=" + "\xff" * 64
+        elif how == "signature-8kb":
+            sig = "v0=" + "a" * 8192
         else:
             raise AssertionError(how)
         if sig:
-            headers["x-slack-signature"] = sig
+            headers["x-slack-signature"] = sig.encode("latin-1")
         if ts:
             headers["x-slack-request-timestamp"] = ts.encode()
         return w.http.post(EVENTS, content=body, headers=headers)
@@ -207,6 +221,11 @@ FORGERIES = (
     "arabic-digit-timestamp",
     "timestamp-plus-sign",
     "timestamp-float",
+    "timestamp-5000-digits",
+    "timestamp-20-digits",
+    "timestamp-leading-zeros",
+    "signature-latin-1",
+    "signature-8kb",
 )
 
 # ------------------------------------------------------------------ signed, malformed
@@ -221,6 +240,21 @@ def signed(body: str | bytes, content_type: str | None = FORM, **headers: str) -
             del sent["content-type"]
         sent.update(headers)
         return w.http.post(EVENTS, content=body, headers=sent)
+
+    return send  # type: ignore[return-value]
+
+
+def chunked(size: int, *, signed: bool = False) -> Send:
+    """A form body of `size` bytes sent in 64 KB chunks, without a Content-Length."""
+    body = b"text=" + b"x" * (size - 5)
+    headers = signed_headers(body, FORM) if signed else {"content-type": FORM}
+
+    def send(w: World) -> object:
+        def pieces() -> Any:
+            for start in range(0, len(body), 65_536):
+                yield body[start : start + 65_536]
+
+        return w.http.post(EVENTS, content=pieces(), headers=headers)
 
     return send  # type: ignore[return-value]
 
@@ -460,6 +494,10 @@ MALFORMED_CASES: list[Case] = [
     case("form-invalid-utf8", signed(b"text=\xc3\x28", FORM), 400),
     case("form-json-array", signed('[{"type": "event_callback"}]'), {400}),
     case("over-1mb", signed("text=" + "x" * 1_000_001), 413),
+    # no Content-Length: the limit holds while reading, before the signature (SPEC §3)
+    case("chunked-over-1mb-unsigned", chunked(1_200_000), 413),
+    case("chunked-over-1mb-signed", chunked(1_200_000, signed=True), 413),
+    case("chunked-under-1mb-unsigned", chunked(900_000), 401),
     case(
         "declared-99mb",
         lambda w: w.raw_http(
@@ -529,6 +567,9 @@ ACTION_CASES: list[Case] = [
     case("view-2000-char-value", act(ids.VIEW, "7" * 2000), 200),
     case("view-unknown-contact", act(ids.VIEW, "424242"), 200),
     case("send-button-by-guest", act(ids.SEND, cid("ann"), user=GUEST), 200),
+    # moving a contact to a project (its texts then go to that channel) is staff's (SPEC §4)
+    case("move-by-guest", act(ids.MOVE, selected="{ann}:", user=GUEST), 200),
+    case("move-pick-by-guest", act(ids.MOVE_PICK, cid("ann"), user=GUEST), 200),
     case("send-button-unknown-contact", act(ids.SEND, "424242"), 200),
     case("move-pick-unknown-contact", act(ids.MOVE_PICK, "424242"), 200),
     case("move-garbage", act(ids.MOVE, selected="abc:def"), 200),
@@ -654,6 +695,17 @@ ACTION_CASES: list[Case] = [
         200,
     ),
     case("submit-send-no-contact", submit(ids.SEND_MODAL, text_value("hi"), "{}"), 200),
+    case(
+        "submit-move-by-guest",
+        submit(
+            ids.MOVE_MODAL,
+            {ids.MOVE_BLOCK: {ids.MOVE_INPUT: {"selected_option": {"value": NO_PROJECT}}}},
+            meta("ann"),
+            user=GUEST,
+        ),
+        200,
+        says="Only optdesk staff",
+    ),
     case("submit-send-metadata-not-json", submit(ids.SEND_MODAL, text_value("hi"), "{oops"), 200),
     case("submit-send-metadata-number", submit(ids.SEND_MODAL, text_value("hi"), 42), 200),
     case("submit-send-metadata-list", submit(ids.SEND_MODAL, text_value("hi"), "[42]"), 200),

@@ -21,7 +21,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode
@@ -53,6 +53,7 @@ from webhooks.csrf import COOKIE, Csrf
 
 BUSINESS = "Bloom & <Branch> Florists"
 PUBLIC_URL = "https://optdesk.example.com"
+LOCAL_URL = "http://localhost:8000"  # the local-mode server's public URL
 SENDER = "+14155550199"
 TWILIO_TOKEN = "corpus-twilio-auth-token-0123456789ab"
 CSRF_SECRET = b"corpus-csrf-secret-0123456789abcdef"
@@ -166,6 +167,7 @@ class World:
     clock: FixedClock
     http: httpx.Client  # the sidecar (Twilio token set)
     local: httpx.Client  # a local-mode sidecar on the same database (/local/phone)
+    local_public: httpx.Client  # local mode, but OPTDESK_PUBLIC_URL is not localhost
     slack: FakeSlack
     dispatcher: Dispatcher
     gateway: RecordingGateway
@@ -318,10 +320,17 @@ class World:
         return (client or self.http).post(path, content=data, headers=sent)
 
     def raw_http(
-        self, method: str, target: str, body: bytes = b"", headers: Sequence[str] = ()
+        self,
+        method: str,
+        target: str,
+        body: bytes = b"",
+        headers: Sequence[str] = (),
+        *,
+        client: httpx.Client | None = None,
     ) -> httpx.Response:
         """One request written by hand on a socket (httpx would normalise `..` away)."""
-        host, port = self.http.base_url.host, self.http.base_url.port
+        base = (client or self.http).base_url
+        host, port = base.host, base.port
         lines = [f"{method} {target} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
         lines += [*headers, f"Content-Length: {len(body)}"] if body else list(headers)
         head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
@@ -460,10 +469,20 @@ def running_world(db_url: str) -> Iterator[World]:
             health=health,
             extra_routes=[slack_route(bolt)],
         )
+        # local mode's pages answer only while the public URL is on localhost
+        local_desk = Desk(uow_factory, clock, replace(config, public_url=LOCAL_URL))
         local_app = create_app(
+            local_desk,
+            twilio_auth_token=None,
+            csrf_secret=CSRF_SECRET,
+            local_mode=True,
+            health=health,
+        )
+        public_app = create_app(
             desk, twilio_auth_token=None, csrf_secret=CSRF_SECRET, local_mode=True, health=health
         )
         server, local_server = LiveServer(app).start(), LiveServer(local_app).start()
+        public_server = LiveServer(public_app).start()
         gateway = RecordingGateway()
         notifier = SlackNotifier(AsyncWebClient(token="xoxb-corpus", base_url=fake.base_url))
         world = World(
@@ -472,6 +491,7 @@ def running_world(db_url: str) -> Iterator[World]:
             clock=clock,
             http=httpx.Client(base_url=server.url, trust_env=False, timeout=TIMEOUT),
             local=httpx.Client(base_url=local_server.url, trust_env=False, timeout=TIMEOUT),
+            local_public=httpx.Client(base_url=public_server.url, trust_env=False, timeout=TIMEOUT),
             slack=fake,
             dispatcher=Dispatcher(desk, gateway, notifier),
             gateway=gateway,
@@ -491,6 +511,8 @@ def running_world(db_url: str) -> Iterator[World]:
             logging.getLogger("optdesk").removeHandler(recorder)
             world.http.close()
             world.local.close()
+            world.local_public.close()
             server.stop()
             local_server.stop()
+            public_server.stop()
             engine.dispose()

@@ -156,7 +156,9 @@ def test_the_database_going_away_fails_requests_cleanly_and_the_server_recovers(
                 went_away, down_since = datetime.now(UTC), time.monotonic()
                 pg.stop(blackout.mode)
                 _, health = wait_for(lambda: _down(server), 60, "/healthz says 503")
-                assert health["ok"] is False and "Error" in health["database"]["error"], health
+                # a generic reason: the driver's error (host, port, user) goes to the log only
+                assert health["ok"] is False, health
+                assert health["database"] == {"ok": False, "error": "database unavailable"}
                 wait_for(lambda: traffic.count(ok=False, since=down_since), 60, "a failed STOP")
                 time.sleep(blackout.seconds)  # the outage goes on
                 pg.start()

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import csv
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 
 from consent.records import InboundSms
-from consent.services import inbound, links
+from consent.services import inbound, links, staff
 from consent.services.context import Desk, DeskConfig
 from optdesk.cli import main
 from storage.engine import make_engine
@@ -141,3 +143,62 @@ def test_a_bad_setting_is_named_at_start(
     monkeypatch.setenv("OPTDESK_DEFAULT_REGION", "XX")
     assert main(["keywords"]) == 2
     assert "OPTDESK_DEFAULT_REGION" in capsys.readouterr().err
+
+
+# SPEC §1: the revocation words Twilio does not handle unless added to its custom keywords.
+NOT_TWILIO_KEYWORDS = {"REMOVE", "ARRET", "ALTO", "BAJA", "PARAR", "PARE", "DETENER", "CANCELAR"}
+
+
+def custom_keywords_listed(out: str) -> set[str]:
+    heading = "Opt-out words Twilio does not know"
+    (line,) = [line for line in out.splitlines() if line.startswith(heading)]
+    listed = out.splitlines()[out.splitlines().index(line) + 1]
+    return {word.strip() for word in listed.split(",")}
+
+
+def test_keywords_lists_the_revocation_words_for_twilio_custom_keywords(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keywords"]) == 0
+    out = capsys.readouterr().out
+    assert custom_keywords_listed(out) == NOT_TWILIO_KEYWORDS
+    assert out.count("Lumen Studio:") == 3  # the three answers are still there, first
+    assert out.index("Help (HELP) answer") < out.index("Opt-out words Twilio does not know")
+
+
+def test_the_installed_optdesk_keywords_command_prints_the_same_list(cli_env: str) -> None:
+    optdesk = str(Path(sys.executable).with_name("optdesk"))
+    run = subprocess.run([optdesk, "keywords"], capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr
+    assert custom_keywords_listed(run.stdout) == NOT_TWILIO_KEYWORDS
+    assert run.stdout.count("Lumen Studio:") == 3
+
+
+FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "-@x", "=1+2"]
+
+
+def test_exports_write_free_text_that_starts_a_formula_as_text(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SPEC §5: a leading ' for =, +, -, @, tab, CR; phone numbers stay plain E.164."""
+    assert main(["db", "upgrade"]) == 0
+    desk = _desk(cli_env)
+    for i, name in enumerate(FORMULAS):
+        phone = f"+1415555{100 + i:04d}"
+        token = links.issue_link(desk, name, actor="U1").url.rsplit("/", 1)[1]
+        links.submit_answer(desk, token, "yes", phone, "1.2.3.4", "=cmd|' /C calc'!A0")
+        staff.opt_out_by_staff(desk, phone, "-reason", actor=["@U1", "\tU2", "\rU3"][i % 3])
+    capsys.readouterr()
+    assert main(["export", "consent"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert sorted(r["contact"] for r in rows) == sorted("'" + name for name in FORMULAS)
+    assert all(r["phone"].startswith("+1415555") for r in rows)
+    assert main(["export", "events"]) == 0
+    events = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    actors = {r["actor"] for r in events if r["source"] == "staff"}
+    assert actors == {"'@U1", "'\tU2", "'\rU3"}
+    assert all(r["phone"].startswith("+1415555") for r in events)
+    for row in events:
+        for column, cell in row.items():
+            if column != "phone":
+                assert not cell.startswith(("=", "+", "-", "@", "\t", "\r")), (column, cell)

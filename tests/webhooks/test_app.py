@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 import httpx
+import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from consent.errors import Forbidden, NotFound
+from storage.engine import database_status, make_engine
 from tests.webhooks.conftest import CSRF_SECRET, SiteFactory
 from tests.webhooks.helpers import LiveServer, Site
 from webhooks.app import create_app
@@ -36,7 +39,26 @@ def test_healthz_is_503_when_the_database_is_down(make_site: SiteFactory) -> Non
     crashed = make_site(health=broken)
     response = crashed.http.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == {"ok": False, "error": "RuntimeError"}
+    assert response.json()["database"] == {"ok": False, "error": "database unavailable"}
+
+
+def test_healthz_on_a_database_failure_gives_a_generic_reason_and_logs_the_detail(
+    make_site: SiteFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Anyone may ask /healthz: a driver's error names the host, port and user."""
+    unreachable = make_engine("postgresql+psycopg://leaky_user@127.0.0.1:1/leaky_db")
+    site = make_site(health=lambda: database_status(unreachable))
+    with caplog.at_level(logging.WARNING, logger="optdesk"):
+        response = site.http.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "ok": False,
+        "database": {"ok": False, "error": "database unavailable"},
+    }
+    for secret in ("127.0.0.1", "port 1", "leaky", "Operational", "psycopg"):
+        assert secret not in response.text
+    assert "127.0.0.1" in caplog.text and "port 1" in caplog.text  # the detail is logged
+    unreachable.dispose()
 
 
 def test_unknown_paths_and_methods_get_friendly_answers(site: Site) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import re
 
+import httpx
+
 from consent.model import Status
 from consent.services.dispatch import Dispatcher
 from tests.support import RecordingNotifier
@@ -16,8 +18,11 @@ PHONE = "+14155550100"
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def _local(make_site: SiteFactory) -> Site:
-    return make_site(local_mode=True, with_token=False)
+LOCAL_URL = "http://localhost:8000"  # local mode's pages answer only on a local public URL
+
+
+def _local(make_site: SiteFactory, **options: str) -> Site:
+    return make_site(local_mode=True, with_token=False, public_url=LOCAL_URL, **options)
 
 
 def _csrf(site: Site) -> str:
@@ -58,7 +63,7 @@ def test_texting_back_runs_the_same_inbound_handling(make_site: SiteFactory) -> 
 
 
 def test_local_app_mode_shows_the_instant_reply(make_site: SiteFactory) -> None:
-    site = make_site(local_mode=True, with_token=False, keywords_by="app")
+    site = _local(make_site, keywords_by="app")
     page = _text_back(site, PHONE, "HELP")
     assert "Instant reply" in page and "hello@bloom.example" in page
 
@@ -89,3 +94,22 @@ def test_twilio_webhooks_are_refused_in_local_mode(make_site: SiteFactory) -> No
     site = _local(make_site)
     assert site.text_in(PHONE, "STOP").status_code == 403
     assert site.number(PHONE) is None
+
+
+def test_local_pages_refuse_a_client_that_is_not_on_this_machine(make_site: SiteFactory) -> None:
+    """The client address is the rule (tests/optdesk/test_perimeter.py covers the proxy
+    headers on a real server): the same app, asked from a non-loopback address, is 404.
+    An in-process transport gives the request that address; no packet leaves the machine."""
+    site = _local(make_site)
+    app = site.server.server.config.app
+
+    async def ask(client: tuple[str, int], path: str) -> int:
+        transport = httpx.ASGITransport(app=app, client=client)
+        async with httpx.AsyncClient(transport=transport, base_url=LOCAL_URL) as http:
+            return (await http.get(path)).status_code
+
+    for address in ("203.0.113.7", "10.0.0.5", "::ffff:192.0.2.1", "2001:db8::1"):
+        assert asyncio.run(ask((address, 40000), "/local/phone")) == 404, address
+        assert asyncio.run(ask((address, 40000), "/healthz")) == 200, address
+    for address in ("127.0.0.1", "127.0.0.2", "::1", "::ffff:127.0.0.1"):
+        assert asyncio.run(ask((address, 40000), "/local/phone")) == 200, address

@@ -8,7 +8,9 @@ import xml.etree.ElementTree as ET
 import httpx
 import pytest
 
+from bot.notes import note_text
 from consent import messages
+from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS, TWILIO_OPT_OUT_KEYWORDS
 from consent.model import Source, Status
 from tests.webhooks.conftest import BUSINESS, SiteFactory
 from tests.webhooks.helpers import Site, inbound_form, new_sid, sign
@@ -264,3 +266,54 @@ def test_twiml_escapes_the_reply() -> None:
     root = ET.fromstring(body.split("?>", 1)[1])  # noqa: S314 - our own answer
     assert root.find("Message").text == 'Tom & Jerry\'s <"shop">'  # type: ignore[union-attr]
     assert bytes(twiml(None).body).decode().endswith("<Response />")
+
+
+def _inbound_note(site: Site, body: str) -> dict[str, object]:
+    site.dispatch()
+    notes = [note for _, _, note in site.notifier.posts if note.get("type") == "inbound"]
+    [note] = [note for note in notes if note.get("body") == body]
+    return note
+
+
+def test_a_wrong_number_reply_opts_out_and_the_slack_note_says_why(site: Site) -> None:
+    assert replies(site.text_in(PHONE, "Sorry, you have the wrong person")) == []
+    state = site.number(PHONE)
+    assert state is not None and state.status is Status.OPTED_OUT
+    text = note_text(_inbound_note(site, "Sorry, you have the wrong person"), plain_text=True)
+    assert "wrong-number reply" in text
+    assert "“wrong person”" in text
+    assert "the number is opted out" in text
+
+
+def test_a_flagged_text_names_the_words_that_triggered_it(site: Site) -> None:
+    assert replies(site.text_in(PHONE, "I need to cancel my appointment")) == []
+    state = site.number(PHONE)
+    assert state is not None and state.status is not Status.OPTED_OUT
+    text = note_text(_inbound_note(site, "I need to cancel my appointment"), plain_text=True)
+    assert "might be a request to stop texting" in text
+    assert "“cancel” (opt-out word)" in text
+
+
+def test_a_revocation_in_words_names_its_rule_in_the_note(site: Site) -> None:
+    site.text_in(PHONE, "stop all these f***ing texts")
+    note = _inbound_note(site, "stop all these f***ing texts")
+    text = note_text(note, plain_text=True)
+    assert "“stop all these f***ing texts” (stop + the texts)" in text
+    assert note["rule"] == "stop + the texts"
+
+
+def test_twilio_own_keywords_get_no_second_confirmation_and_the_others_get_one(site: Site) -> None:
+    # Without OptOutType (a plain number), Twilio still answers its own keywords; REMOVE,
+    # ARRET and the Spanish words it does not know, so the app confirms those, once each.
+    own = sorted(TWILIO_OPT_OUT_KEYWORDS)
+    custom = list(TWILIO_CUSTOM_OPT_OUT_KEYWORDS)
+    phones = {word: f"+1415555{index:04d}" for index, word in enumerate(own + custom, 200)}
+    for word, phone in phones.items():
+        assert replies(site.text_in(phone, word.upper())) == []
+        state = site.number(phone)
+        assert state is not None and state.status is Status.OPTED_OUT, word
+    site.dispatch()
+    site.dispatch()
+    sent = site.twilio.wait_for_sent(len(custom))
+    assert sorted(text["to"] for text in sent) == sorted(phones[word] for word in custom)
+    assert {text["body"] for text in sent} == {messages.opt_out_confirmation(BUSINESS)}
