@@ -54,8 +54,9 @@ def create_bolt_app(
         # bot.context.guard): Bolt's default path would poll for the ack every 10 ms.
         process_before_response=True,
         raise_error_for_unhandled_request=False,
-        # bot.handler.slack_route checks every signature over the raw bytes before Bolt
-        # sees the request (Socket Mode needs none): Bolt need not check it again.
+        # bot.handler.slack_route checks every signature (with the secret the composition
+        # root hands it) before Bolt sees the request, and Socket Mode needs none: Bolt's
+        # own check is off, so the route is the one place it happens.
         request_verification_enabled=False,
         logger=log,
     )

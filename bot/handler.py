@@ -1,26 +1,32 @@
 """The Starlette endpoint for Slack: `POST /slack/events` (commands, interactivity, events).
 
-Bolt checks the signature and answers 401 to anything unsigned, but it crashes (500)
-on a garbled timestamp header or on a body that isn't what its content type says. So
-the signature is checked here first, over the raw bytes, with Bolt's answer (401) to
-any header value it cannot use; then a signed body that isn't what its content type
-says gets 400. Only then does Bolt see the request. The sidecar reads every body with
-its 1 MB limit (413, webhooks.limits), this one included. None of these answers change
-anything.
+This route is the only place a Slack request's signature is checked: the composition
+root hands it the signing secret, and `bot.app` turns Bolt's own check off
+(`request_verification_enabled=False`). In order, before Bolt sees anything:
+
+1. a body that is not UTF-8 gets 400 (Slack sends UTF-8, and slack_sdk's verifier
+   reads the body as UTF-8, so no signature over other bytes could be checked);
+2. slack_sdk's `SignatureVerifier` checks the signature; a header it would choke on
+   (a timestamp that is not a few ASCII digits, a signature that is not ASCII) gets
+   the same 401 as a wrong signature, and so does every request when there is no
+   secret (Socket Mode);
+3. a signed body that isn't what its content type says gets 400, since Bolt would crash
+   (500) on it.
+
+The sidecar reads every body with its 1 MB limit (413, webhooks.limits), this one
+included. None of these answers change anything.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
-import time
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -28,25 +34,19 @@ from starlette.routing import Route
 PATH = "/slack/events"
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"
-MAX_AGE_S = 60 * 5
 MAX_STAMP_DIGITS = 12  # seconds since 1970 have 10 digits until the year 2286
 
 
-def signed(raw: bytes, headers: Mapping[str, str], secret: str) -> bool:
-    """Slack's v0 signature over the raw bytes (as slack_sdk checks it, without decoding)."""
+def signed(text: str, headers: Mapping[str, str], verifier: SignatureVerifier | None) -> bool:
+    """slack_sdk's check of Slack's v0 signature, given only header values it can take
+    without raising: int() refuses 5,000 digits (and accepts "+1" or Arabic digits), and
+    compare_digest refuses a str with non-ASCII characters."""
     stamp = headers.get("x-slack-request-timestamp", "")
     given = headers.get("x-slack-signature", "")
-    if (
-        not secret
-        or not (stamp.isascii() and stamp.isdigit() and len(stamp) <= MAX_STAMP_DIGITS)
-        or abs(time.time() - int(stamp)) > MAX_AGE_S
-    ):
+    usable = stamp.isascii() and stamp.isdigit() and len(stamp) <= MAX_STAMP_DIGITS
+    if verifier is None or not (usable and given.isascii()):
         return False
-    base = b"v0:" + stamp.encode("ascii") + b":" + raw
-    expected = "v0=" + hmac.new(secret.encode("utf-8"), base, hashlib.sha256).hexdigest()
-    # bytes, not str: compare_digest refuses a str with non-ASCII characters (a 500)
-    given_bytes = given.encode("utf-8", "surrogateescape")
-    return hmac.compare_digest(expected.encode("ascii"), given_bytes)
+    return verifier.is_valid(body=text, timestamp=stamp, signature=given)
 
 
 def _shape_problem(data: dict[str, Any]) -> str | None:
@@ -111,17 +111,23 @@ def body_problem(content_type: str, raw: bytes) -> str | None:
     return None
 
 
-def slack_route(app: AsyncApp, *, signing_secret: str | None = None) -> Route:
-    """`Route("/slack/events", POST)` serving the Bolt app; mount it in the sidecar."""
+def slack_route(app: AsyncApp, *, signing_secret: str) -> Route:
+    """`Route("/slack/events", POST)` serving the Bolt app; mount it in the sidecar.
+
+    `signing_secret` comes from the composition root; empty (Socket Mode), every
+    request gets 401.
+    """
     handler = AsyncSlackRequestHandler(app)
-    secret = signing_secret if signing_secret is not None else app._signing_secret
+    verifier = SignatureVerifier(signing_secret) if signing_secret.strip() else None
 
     async def slack_events(request: Request) -> Response:
         raw = await request.body()
-        if not signed(raw, request.headers, secret):
-            # Bolt's own answer, given before Bolt parses anything: with an empty
-            # secret, or a garbled timestamp, nothing may pass (and nothing may crash)
-            return JSONResponse({"error": "invalid request"}, status_code=401)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return JSONResponse({"error": "bad request: the body is not UTF-8"}, status_code=400)
+        if not signed(text, request.headers, verifier):
+            return JSONResponse({"error": "invalid request"}, status_code=401)  # Bolt's answer
         problem = body_problem(request.headers.get("content-type", ""), raw)
         if problem is not None:
             return JSONResponse({"error": f"bad request: {problem}"}, status_code=400)

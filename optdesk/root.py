@@ -142,7 +142,10 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
     if slack.bolt is not None:
         from bot.handler import slack_route
 
-        routes.append(slack_route(slack.bolt))
+        secret = settings.slack_signing_secret
+        routes.append(
+            slack_route(slack.bolt, signing_secret=secret.get_secret_value() if secret else "")
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:

@@ -42,7 +42,9 @@ def mount(server: Server, fake: FakeSlack, desk: Desk, clock: FixedClock, **opti
     options.setdefault("staff", [STAFF, "UNOTZ", "ULONDON"])
     app = create_bolt_app(desk, client=client, signing_secret=SECRET, **options)
     # the body limit is the sidecar's, as webhooks.app.create_app mounts it
-    server.switch.app = Starlette(routes=[slack_route(app)], middleware=[Middleware(BodyLimit)])
+    server.switch.app = Starlette(
+        routes=[slack_route(app, signing_secret=SECRET)], middleware=[Middleware(BodyLimit)]
+    )
     return Slack(server.url, fake, desk, clock)
 
 

@@ -8,12 +8,17 @@ from urllib.parse import urlencode
 
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
 
 from bot.app import create_bolt_app
-from bot.handler import body_problem
+from bot.handler import body_problem, slack_route
 from consent.services.context import Desk
 from tests.bot import seed
-from tests.bot.harness import SECRET, STAFF, Slack, signed_headers
+from tests.bot.harness import SECRET, STAFF, Server, Slack, signed_headers
+from tests.fakes import FakeSlack
+from tests.support import FixedClock
+from webhooks.limits import BodyLimit
 
 ANN = "+14155550100"
 FORM = "application/x-www-form-urlencoded"
@@ -160,3 +165,58 @@ def test_a_garbage_timestamp_is_unsigned(slack: Slack, stamp: str) -> None:
     headers["x-slack-request-timestamp"] = stamp
     response = slack.http.post(f"{slack.url}/slack/events", content=body, headers=headers)
     assert response.status_code == 401
+
+
+def test_a_body_that_is_not_utf8_gets_400_signed_or_not(slack: Slack) -> None:
+    """Slack sends UTF-8 and slack_sdk's verifier reads the body as UTF-8: any other
+    body is refused (400) before the signature is checked, and changes nothing."""
+    for signed in (True, False):
+        response = slack.post(b"text=\xc3\x28", FORM, signed=signed)
+        assert response.status_code == 400
+        assert "not UTF-8" in response.json()["error"]
+
+
+def test_the_route_checks_the_secret_the_composition_root_gives_it(
+    server: Server, fake: FakeSlack, desk: Desk, clock: FixedClock
+) -> None:
+    """The route is handed its secret; it never reads one out of the Bolt app."""
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    app = create_bolt_app(desk, client=client, signing_secret=SECRET, staff=[STAFF])
+    route = slack_route(app, signing_secret="the-routes-own-secret")
+    server.switch.app = Starlette(routes=[route], middleware=[Middleware(BodyLimit)])
+    slack = Slack(server.url, fake, desk, clock)
+    try:
+        body = command_body(slack, "status")
+        by_app = signed_headers(body, FORM)
+        by_route = signed_headers(body, FORM, secret="the-routes-own-secret")
+        url = f"{slack.url}/slack/events"
+        assert slack.http.post(url, content=body, headers=by_app).status_code == 401
+        assert slack.http.post(url, content=body, headers=by_route).status_code == 200
+    finally:
+        slack.http.close()
+
+
+def test_a_route_without_a_secret_refuses_everything(
+    server: Server, fake: FakeSlack, desk: Desk, clock: FixedClock
+) -> None:
+    """Socket Mode needs no secret; its HTTP route then lets nothing through."""
+    client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
+    app = create_bolt_app(desk, client=client, signing_secret="", socket_mode=True)
+    server.switch.app = Starlette(routes=[slack_route(app, signing_secret="")])
+    slack = Slack(server.url, fake, desk, clock)
+    try:
+        body = command_body(slack, "status")
+        # bytes: signed by hand, as slack_sdk refuses an empty secret
+        empty = signed_headers(body.encode(), FORM, secret="")
+        for headers in (empty, signed_headers(body, FORM)):
+            response = slack.http.post(f"{slack.url}/slack/events", content=body, headers=headers)
+            assert response.status_code == 401
+    finally:
+        slack.http.close()
+
+
+def test_slack_route_takes_its_secret_explicitly(desk: Desk) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    app = create_bolt_app(desk, client=client, signing_secret=SECRET)
+    with pytest.raises(TypeError):
+        slack_route(app)  # type: ignore[call-arg]

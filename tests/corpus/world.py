@@ -467,7 +467,7 @@ def running_world(db_url: str) -> Iterator[World]:
             csrf_secret=CSRF_SECRET,
             local_mode=False,
             health=health,
-            extra_routes=[slack_route(bolt)],
+            extra_routes=[slack_route(bolt, signing_secret=SECRET)],
         )
         # local mode's pages answer only while the public URL is on localhost
         local_desk = Desk(uow_factory, clock, replace(config, public_url=LOCAL_URL))
