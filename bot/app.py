@@ -10,13 +10,12 @@ from slack_bolt import BoltResponse
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.context import ANSWER_IN_ACK_WITHIN, BotContext, ThreadReplies, guard
+from bot.context import ANSWER_IN_ACK_WITHIN, BotContext, ThreadReplies
 from bot.home import HomePublisher
 from bot.listeners import commands, contacts, modals, threads
 from bot.listeners import home as home_tab
 from bot.slack_errors import SLACK_ERRORS
 from bot.staff import StaffPolicy
-from bot.staff_gate import staff_only
 from consent.services.context import Desk
 
 log = logging.getLogger("optdesk.bot")
@@ -41,7 +40,8 @@ def create_bolt_app(
     `staff`: Slack user ids and/or user group ids ("S..."); empty lets every member
     send. `home`: pass the HomePublisher whose `refresh_recent` the SlackNotifier
     gets, so the App Home follows consent changes. Over HTTP a signing secret is
-    required (Bolt answers 401 to unsigned requests); Socket Mode needs none.
+    required (the composition root hands it to bot.handler.slack_route too, which answers
+    401 to unsigned requests); Socket Mode needs none.
     """
     if thread_replies not in THREAD_MODES:
         raise ValueError(f"thread_replies must be one of {', '.join(THREAD_MODES)}")
@@ -69,40 +69,24 @@ def create_bolt_app(
         answer_within=answer_within,
     )
     register_listeners(app, ctx)
-
-    async def on_error(error: Exception, response: Any) -> Any:
-        """Errors raised before any listener ran (listeners are guarded): Bolt's middleware."""
-        log.error("Slack request failed: %s", type(error).__name__, exc_info=error)
-        if response is None or response.status < 500:
-            return None
-        if isinstance(error, SLACK_ERRORS):
-            return BoltResponse(status=503, body="Slack could not be reached")
-        if isinstance(error, INPUT_ERRORS):  # a payload Bolt could not read
-            return BoltResponse(status=400, body="bad request")
-        return None
-
     app.error(on_error)
     return app
 
 
-def register_listeners(app: Any, ctx: BotContext) -> None:
-    """Every command, event, action and view listener, registered by name from bot.ids."""
-    guarded = _Guarded(app, ctx)
+async def on_error(error: Exception, response: Any) -> Any:
+    """Errors raised before any listener ran (listeners are guarded): Bolt's middleware."""
+    log.error("Slack request failed: %s", type(error).__name__, exc_info=error)
+    if response is None or response.status < 500:
+        return None
+    if isinstance(error, SLACK_ERRORS):
+        return BoltResponse(status=503, body="Slack could not be reached")
+    if isinstance(error, INPUT_ERRORS):  # a payload Bolt could not read
+        return BoltResponse(status=400, body="bad request")
+    return None
+
+
+def register_listeners(app: AsyncApp, ctx: BotContext) -> None:
+    """Every command, event, action and view listener: each module registers its own,
+    by name from bot.ids, each through `guard` (and `staff_only` where SPEC §4 says)."""
     for module in (commands, home_tab, contacts, modals, threads):
-        module.register(guarded, ctx)
-
-
-class _Guarded:
-    """Registers every listener on the app through `guard`, and through `staff_only` the
-    ones OPTDESK_STAFF limits (by name: bot.ids.STAFF_ACTIONS, STAFF_VIEWS)."""
-
-    def __init__(self, app: Any, ctx: BotContext) -> None:
-        self.app, self.ctx = app, ctx
-
-    def __getattr__(self, kind: str) -> Any:
-        register = getattr(self.app, kind)
-
-        def by_name(name: str) -> Any:
-            return lambda listener: register(name)(guard(staff_only(self.ctx, name, listener)))
-
-        return by_name
+        module.register(app, ctx)

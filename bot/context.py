@@ -4,23 +4,27 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Concatenate, Literal, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot import ids
+from bot.fmt import escape_mrkdwn
 from bot.home import HomePublisher
 from bot.home_view import filter_from_metadata
 from bot.modals import message_modal
 from bot.slack_errors import SLACK_ERRORS
 from bot.staff import StaffPolicy
+from consent.errors import ConsentError
 from consent.services.context import Desk
 
 ThreadReplies = Literal["confirm", "send", "off"]
 T = TypeVar("T")
-Listener = Callable[..., Awaitable[None]]
+Listener = Callable[..., Awaitable[None]]  # what Bolt calls, with what it injects by name
 log = logging.getLogger("optdesk.bot")
 OOPS = (
     "Something went wrong on optdesk's side (it has been logged). "
@@ -33,6 +37,7 @@ OOPS = (
 ANSWER_IN_ACK_WITHIN = 2.0
 # Slack waits 3 s for an ack: a listener that has not acked by now is acked for it.
 ACK_DEADLINE = 2.5
+MAX_FIELD_ERROR = 150  # Slack shows short field errors
 _background: set[asyncio.Task[None]] = set()
 
 
@@ -106,17 +111,23 @@ class _Ack:
             self.called.set()
 
 
-def guard(listener: Listener) -> Listener:
-    """Answer Slack as soon as the listener acks; the rest of it runs after the answer.
+# A listener: a module-level function given the context, then what Bolt injects by name.
+Handler = Callable[Concatenate[BotContext, ...], Awaitable[None]]
 
-    The app runs Bolt with process_before_response=True, so the HTTP answer waits for
-    this function, not for Bolt's 10 ms ack polling. Whatever the listener does after
-    `ack()` continues in the background. A listener that has not acked by the deadline
-    is acked empty (Slack must hear within 3 s). A failure is logged and told to the
-    user, never handed to Bolt, and an unacknowledged request still gets its ack.
+
+def guard(ctx: BotContext, listener: Handler) -> Listener:
+    """`listener` with `ctx`, as Bolt calls it: the one place listeners' errors are handled.
+
+    Bolt passes a listener the arguments its signature names, so the guarded function
+    shows Bolt the listener's own parameters, less `ctx`. The app runs Bolt with
+    process_before_response=True, so the HTTP answer waits for this function, not for
+    Bolt's 10 ms ack polling: Slack is answered as soon as the listener acks, and the rest
+    of it runs after the answer. A listener that has not acked by the deadline is acked
+    empty (Slack must hear within 3 s). A ConsentError (a refusal, OPTDESK_STAFF's
+    included) is told to the user where they acted (`refuse`); any other failure is logged
+    and told as such, never handed to Bolt, and an unacknowledged request gets its ack.
     """
 
-    @functools.wraps(listener)
     async def guarded(**kwargs: Any) -> None:
         ack = _Ack(kwargs["ack"]) if "ack" in kwargs else None
         if ack is not None:
@@ -124,9 +135,13 @@ def guard(listener: Listener) -> Listener:
 
         async def run() -> None:
             try:
-                await listener(**kwargs)
+                try:
+                    await listener(ctx, **kwargs)
+                except ConsentError as err:
+                    log.info("Slack listener %s refused: %s", name, type(err).__name__)
+                    await refuse(ctx, kwargs, err.reason)
             except Exception:
-                log.exception("Slack listener %s failed", listener.__name__)
+                log.exception("Slack listener %s failed", name)
                 await _recover(kwargs)
 
         task = asyncio.ensure_future(run())
@@ -138,10 +153,31 @@ def guard(listener: Listener) -> Listener:
         await asyncio.wait({task, waiter}, timeout=ACK_DEADLINE, return_when="FIRST_COMPLETED")
         waiter.cancel()
         if ack.response is None:
-            log.warning("Slack listener %s did not ack in time", listener.__name__)
+            log.warning("Slack listener %s did not ack in time", name)
             await ack()
 
+    name = getattr(listener, "__name__", "listener")
+    functools.update_wrapper(guarded, listener)
+    # what Bolt reads (inspect.unwrap, then the arguments): the listener's own, less ctx
+    bolt_sees = functools.partial(inspect.unwrap(listener), ctx)
+    functools.update_wrapper(guarded, bolt_sees, assigned=(), updated=())
     return guarded
+
+
+async def refuse(ctx: BotContext, kwargs: dict[str, Any], reason: str) -> None:
+    """A refusal told where the user acted: a modal's field error, else `ctx.tell`."""
+    body = kwargs.get("body") or {}
+    ack: Any = kwargs.get("ack")
+    unanswered = ack is not None and ack.response is None
+    modal = str((body.get("view") or {}).get("callback_id") or "")
+    block = ids.FIELD_ERRORS.get(modal) if body.get("type") == "view_submission" else None
+    if unanswered and block is not None:
+        short = reason if len(reason) <= MAX_FIELD_ERROR else reason[: MAX_FIELD_ERROR - 1] + "…"
+        await ack(response_action="errors", errors={block: short})
+        return
+    if unanswered:
+        await ack()
+    await ctx.tell(body, kwargs.get("respond"), escape_mrkdwn(reason))
 
 
 async def _recover(kwargs: dict[str, Any]) -> None:

@@ -61,8 +61,10 @@ ALL_ACTIONS = (
 )
 
 # OPTDESK_STAFF (SPEC §4): the buttons, menus and modals that text someone or change a
-# contact, a project or consent. bot.app registers every listener by name through
-# bot.staff_gate, which refuses these to non-staff before the listener runs.
+# contact, a project or consent. Their listeners are decorated `bot.staff_gate.staff_only`,
+# which refuses non-staff before the listener runs (tests/bot/test_manifest.py holds the
+# decorated listeners equal to these names).
 STAFF_ACTIONS = frozenset({SEND, MOVE, MOVE_PICK, OPT_OUT, OPT_OUT_NUMBER, THREAD_SEND})
-# modal -> the block that shows the refusal
-STAFF_VIEWS = {SEND_MODAL: SEND_BLOCK, MOVE_MODAL: MOVE_BLOCK}
+STAFF_VIEWS = frozenset({SEND_MODAL, MOVE_MODAL})
+# modal -> the block that shows its refusals (bot.context.refuse)
+FIELD_ERRORS = {SEND_MODAL: SEND_BLOCK, MOVE_MODAL: MOVE_BLOCK}

@@ -1,39 +1,40 @@
-"""OPTDESK_STAFF for buttons, menus and modals, checked in one place by listener name.
+"""OPTDESK_STAFF for buttons, menus and modals: the `staff_only` decorator.
 
-`bot.app` registers every action and view listener through `staff_only`: a name in
-`ids.STAFF_ACTIONS` or `ids.STAFF_VIEWS` gets the staff check before its listener runs,
-so no listener can forget it. Others are acked with a clear refusal and nothing changes.
+A listener that texts someone or changes a contact, a project or consent is decorated
+`@staff_only`. For anyone else it raises `Forbidden` before the listener runs, and
+`bot.context.guard` tells them so like any refusal (a field error on a modal, a note
+where they clicked). `bot.ids.STAFF_ACTIONS` and `STAFF_VIEWS` list the same listeners
+by name (SPEC §4); a test holds the two equal.
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
 from typing import Any
 
-from bot import ids
-from bot.context import BotContext, Listener, user_of
+from bot.context import BotContext, Handler, user_of
 from consent import messages
+from consent.errors import Forbidden
+
+MARK = "staff_only"
 
 
-def staff_only(ctx: BotContext, name: str, listener: Listener) -> Listener:
-    """`listener`, refused to non-staff when `name` is a staff-only action or modal."""
-    if name not in ids.STAFF_ACTIONS and name not in ids.STAFF_VIEWS:
-        return listener
-    wanted = set(inspect.signature(listener).parameters)
-    block = ids.STAFF_VIEWS.get(name)
+def staff_only(listener: Handler) -> Handler:
+    """`listener`, refused to non-staff: it must name `body` (whose user is checked)."""
+    if "body" not in inspect.signature(listener).parameters:
+        raise TypeError(f"staff-only listener {listener.__name__} must take `body`")
 
-    # Bolt passes a listener the arguments its signature names: these cover every
-    # listener here and what the refusal needs.
-    async def checked(ack: Any, body: dict[str, Any], respond: Any, action: Any, view: Any) -> None:
-        if not await ctx.staff.allows(user_of(body)):
-            if block is not None:
-                await ack(response_action="errors", errors={block: messages.NOT_STAFF})
-                return
-            await ack()
-            await ctx.tell(body, respond, messages.NOT_STAFF)
-            return
-        given = {"ack": ack, "body": body, "respond": respond, "action": action, "view": view}
-        await listener(**{key: value for key, value in given.items() if key in wanted})
+    @functools.wraps(listener)
+    async def checked(ctx: BotContext, /, **kwargs: Any) -> None:
+        if not await ctx.staff.allows(user_of(kwargs["body"])):
+            raise Forbidden(messages.NOT_STAFF)
+        await listener(ctx, **kwargs)
 
-    checked.__name__ = getattr(listener, "__name__", name)
+    vars(checked)[MARK] = True
     return checked
+
+
+def is_staff_only(listener: object) -> bool:
+    """Whether `listener` (or the guarded function made of it) is decorated `staff_only`."""
+    return getattr(listener, MARK, False) is True

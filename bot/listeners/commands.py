@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
+
 from bot import commands as c
 from bot import ids
-from bot.context import BotContext
+from bot.context import BotContext, guard
 from bot.fmt import Reply
 from bot.parser import parse
 from bot.render import help_reply, usage_reply, working_reply
@@ -29,35 +31,35 @@ def ack_body(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "blocks": reply.blocks, "response_type": "ephemeral"}
 
 
-def register(app: Any, ctx: BotContext) -> None:
-    region = ctx.desk.config.default_region
+async def answer_for(ctx: BotContext, cmd: c.Command, user_id: str) -> Reply:
+    caller = await caller_for(ctx, cmd, user_id)
+    return await ctx.call(execute, ctx.desk, cmd, caller)
 
-    async def sms(ack: Any, command: dict[str, Any], respond: Any) -> None:
-        try:
-            cmd = parse(str(command.get("text") or ""), region=region)
-        except c.UsageError as err:
-            await ack(**ack_body(usage_reply(err)))
-            return
-        if isinstance(cmd, c.Help):
-            await ack(**ack_body(help_reply(cmd.topic)))
-            return
-        work = asyncio.ensure_future(answer_for(cmd, str(command.get("user_id") or "")))
-        done, _ = await asyncio.wait({work}, timeout=ctx.answer_within)
-        if done:  # quick work answers in the ack itself: one round trip, no flash
-            await ack(**ack_body(work.result()))
-            return
-        await ack(**ack_body(working_reply()))
-        answer = await work
-        await respond(
-            text=answer.text,
-            blocks=answer.blocks,
-            response_type="ephemeral",
-            replace_original=False,
-        )
 
-    async def answer_for(cmd: c.Command, user_id: str) -> Reply:
-        caller = await caller_for(ctx, cmd, user_id)
-        return await ctx.call(execute, ctx.desk, cmd, caller)
+async def sms(ctx: BotContext, ack: Any, command: dict[str, Any], respond: Any) -> None:
+    try:
+        cmd = parse(str(command.get("text") or ""), region=ctx.desk.config.default_region)
+    except c.UsageError as err:
+        await ack(**ack_body(usage_reply(err)))
+        return
+    if isinstance(cmd, c.Help):
+        await ack(**ack_body(help_reply(cmd.topic)))
+        return
+    work = asyncio.ensure_future(answer_for(ctx, cmd, str(command.get("user_id") or "")))
+    done, _ = await asyncio.wait({work}, timeout=ctx.answer_within)
+    if done:  # quick work answers in the ack itself: one round trip, no flash
+        await ack(**ack_body(work.result()))
+        return
+    await ack(**ack_body(working_reply()))
+    answer = await work
+    await respond(
+        text=answer.text,
+        blocks=answer.blocks,
+        response_type="ephemeral",
+        replace_original=False,
+    )
 
+
+def register(app: AsyncApp, ctx: BotContext) -> None:
     for name in ids.COMMANDS:
-        app.command(name)(sms)
+        app.command(name)(guard(ctx, sms))

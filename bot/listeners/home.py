@@ -4,48 +4,53 @@ from __future__ import annotations
 
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
+
 from bot import ids
-from bot.context import BotContext, small_int, user_of
+from bot.context import BotContext, guard, small_int, user_of
 from bot.home_view import MAX_PAGE, filter_from_metadata
 from consent.services.home import FILTERS, HomeFilter
 
+Payload = dict[str, Any]
 
-def _selected(action: dict[str, Any]) -> str:
+
+def _selected(action: Payload) -> str:
     return str((action.get("selected_option") or {}).get("value") or "")
 
 
-def _current(body: dict[str, Any]) -> HomeFilter:
+def _current(body: Payload) -> HomeFilter:
     return filter_from_metadata((body.get("view") or {}).get("private_metadata"))
 
 
-def register(app: Any, ctx: BotContext) -> None:
-    async def opened(event: dict[str, Any]) -> None:
-        if event.get("tab", "home") == "home" and event.get("user"):
-            await ctx.home.publish_quietly(str(event["user"]))
+async def opened(ctx: BotContext, event: Payload) -> None:
+    if event.get("tab", "home") == "home" and event.get("user"):
+        await ctx.home.publish_quietly(str(event["user"]))
 
-    async def page(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        now = _current(body)
-        number = min(small_int(action.get("value")) or 0, MAX_PAGE)
-        await ctx.home.publish_quietly(
-            user_of(body), HomeFilter(now.status, now.project_id, number)
-        )
 
-    async def status(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        value = _selected(action)
-        now = _current(body)
-        wanted = HomeFilter(value if value in FILTERS else None, now.project_id, 0)
-        await ctx.home.publish_quietly(user_of(body), wanted)
+async def page(ctx: BotContext, ack: Any, body: Payload, action: Payload) -> None:
+    await ack()
+    now = _current(body)
+    number = min(small_int(action.get("value")) or 0, MAX_PAGE)
+    await ctx.home.publish_quietly(user_of(body), HomeFilter(now.status, now.project_id, number))
 
-    async def project(ack: Any, body: dict[str, Any], action: dict[str, Any]) -> None:
-        await ack()
-        value = _selected(action)
-        now = _current(body)
-        project_id = small_int(value)
-        await ctx.home.publish_quietly(user_of(body), HomeFilter(now.status, project_id, 0))
 
-    app.event(ids.HOME_OPENED)(opened)
-    app.action(ids.HOME_PAGE)(page)
-    app.action(ids.HOME_STATUS)(status)
-    app.action(ids.HOME_PROJECT)(project)
+async def status(ctx: BotContext, ack: Any, body: Payload, action: Payload) -> None:
+    await ack()
+    value = _selected(action)
+    now = _current(body)
+    wanted = HomeFilter(value if value in FILTERS else None, now.project_id, 0)
+    await ctx.home.publish_quietly(user_of(body), wanted)
+
+
+async def project(ctx: BotContext, ack: Any, body: Payload, action: Payload) -> None:
+    await ack()
+    now = _current(body)
+    project_id = small_int(_selected(action))
+    await ctx.home.publish_quietly(user_of(body), HomeFilter(now.status, project_id, 0))
+
+
+def register(app: AsyncApp, ctx: BotContext) -> None:
+    app.event(ids.HOME_OPENED)(guard(ctx, opened))
+    app.action(ids.HOME_PAGE)(guard(ctx, page))
+    app.action(ids.HOME_STATUS)(guard(ctx, status))
+    app.action(ids.HOME_PROJECT)(guard(ctx, project))

@@ -18,6 +18,7 @@ from bot.context import BotContext
 from bot.handler import PATH
 from bot.home import HomePublisher
 from bot.staff import StaffPolicy
+from bot.staff_gate import is_staff_only
 from consent.services.context import Desk
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,20 +49,32 @@ class Recorder:
 
     def __init__(self) -> None:
         self.seen: dict[str, list[str]] = defaultdict(list)
+        self.listeners: dict[tuple[str, str], Any] = {}
 
     def __getattr__(self, kind: str) -> Any:
         def register(name: str, *args: Any, **kwargs: Any) -> Any:
             self.seen[kind].append(name)
-            return lambda listener: listener
+
+            def keep(listener: Any) -> Any:
+                self.listeners[kind, name] = listener
+                return listener
+
+            return keep
 
         return register
 
 
-def test_commands_and_events_equal_what_the_app_registers(desk: Desk) -> None:
+def recorded(desk: Desk) -> Recorder:
     client = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
     app = Recorder()
     ctx = BotContext(desk, client, StaffPolicy(client, []), HomePublisher(desk, client), "confirm")
-    register_listeners(app, ctx)
+    register_listeners(app, ctx)  # type: ignore[arg-type]
+    return app
+
+
+def test_commands_and_events_equal_what_the_app_registers(desk: Desk) -> None:
+    client = AsyncWebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    app = recorded(desk)
     data = manifest()
     commands = [c["command"] for c in data["features"]["slash_commands"]]
     assert app.seen["command"] == commands == list(ids.COMMANDS)
@@ -71,6 +84,16 @@ def test_commands_and_events_equal_what_the_app_registers(desk: Desk) -> None:
     assert sorted(app.seen["action"]) == sorted(ids.ALL_ACTIONS)
     assert sorted(app.seen["view"]) == sorted([ids.SEND_MODAL, ids.MOVE_MODAL])
     assert create_bolt_app(desk, client=client, signing_secret="s") is not None
+
+
+def test_the_listeners_decorated_staff_only_are_exactly_the_listed_ones(desk: Desk) -> None:
+    """SPEC §4: `@staff_only` is the one way a listener is limited to OPTDESK_STAFF, and
+    what it limits is exactly the list by name in bot.ids."""
+    app = recorded(desk)
+    limited = {key for key, listener in app.listeners.items() if is_staff_only(listener)}
+    assert limited == {("action", name) for name in ids.STAFF_ACTIONS} | {
+        ("view", name) for name in ids.STAFF_VIEWS
+    }
 
 
 def test_every_url_is_the_slack_events_endpoint() -> None:

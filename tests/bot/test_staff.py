@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import typing
+from typing import Any
 
+import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import commands as c
 from bot import ids
+from bot.context import BotContext
 from bot.staff import StaffPolicy, user_zone
+from bot.staff_gate import staff_only
 from tests.fakes import FakeSlack
 
 
@@ -112,3 +116,11 @@ def test_every_button_menu_and_modal_that_changes_something_is_staff_only() -> N
         ids.THREAD_NOTE,
     }
     assert set(ids.STAFF_VIEWS) == {ids.SEND_MODAL, ids.MOVE_MODAL}
+
+
+def test_a_staff_only_listener_must_take_the_body_whose_user_is_checked() -> None:
+    async def no_body(ctx: BotContext, ack: Any) -> None:
+        await ack()
+
+    with pytest.raises(TypeError, match="body"):
+        staff_only(no_body)
