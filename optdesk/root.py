@@ -82,6 +82,13 @@ def form_secret(settings: Settings) -> bytes:
     return secrets.token_bytes(32)  # local mode: one process, forms live as long as it does
 
 
+def slack_signing_secret(settings: Settings) -> str:
+    """SLACK_SIGNING_SECRET for Bolt and for the route that checks every signature
+    (empty over Socket Mode, where the route then lets nothing through)."""
+    secret = settings.slack_signing_secret
+    return secret.get_secret_value() if secret else ""
+
+
 @dataclass
 class SlackSide:
     notifier: Notifier
@@ -115,11 +122,10 @@ def build_slack(
         return SlackSide(notifier, None)
     from bot.app import create_bolt_app
 
-    secret = settings.slack_signing_secret
     bolt = create_bolt_app(
         desk,
         client=client,
-        signing_secret=secret.get_secret_value() if secret else "",
+        signing_secret=slack_signing_secret(settings),
         staff=settings.staff_ids(),
         thread_replies=settings.thread_replies,
         socket_mode=socket_mode,
@@ -142,10 +148,7 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
     if slack.bolt is not None:
         from bot.handler import slack_route
 
-        secret = settings.slack_signing_secret
-        routes.append(
-            slack_route(slack.bolt, signing_secret=secret.get_secret_value() if secret else "")
-        )
+        routes.append(slack_route(slack.bolt, signing_secret=slack_signing_secret(settings)))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: Any) -> AsyncIterator[None]:
