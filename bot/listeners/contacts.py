@@ -1,4 +1,8 @@
-"""Per-contact buttons (App Home rows, channel notes): view, send, move, opt out."""
+"""Per-contact buttons (App Home rows, channel notes): view, send, move, opt out.
+
+Each listener names `body` and `respond` even where it does not use them: Bolt injects
+what a listener names, and `bot.context.guard` tells a refusal where the click happened.
+"""
 
 from __future__ import annotations
 

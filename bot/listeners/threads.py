@@ -35,9 +35,9 @@ ALREADY = "This reply was already handled: it is texted at most once."
 
 
 async def send_reply(ctx: BotContext, user: str, contact_id: int, key: str, text: str) -> str:
-    """Text a thread reply once, through the gate; the answer to show its author (in the
-    thread, or in place of the Send button's prompt: so refusals are told here, not by
-    bot.context.refuse)."""
+    """Text a staff member's thread reply once, through the consent gate; the answer to
+    show its author (in the thread, or in place of the Send button's prompt: so refusals
+    are told here, not by bot.context.refuse). Callers have checked OPTDESK_STAFF."""
     try:
         phone = await ctx.call(phone_for_contact, ctx.desk, contact_id)
         queued = await ctx.call(send_text, ctx.desk, phone, text, actor=user, once=key)
