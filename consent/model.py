@@ -154,6 +154,7 @@ class ChainReport:
     head: str
     problem: str | None = None
     bad_seq: int | None = None
+    numbers: int = 0  # numbers whose status was checked against their events
 
 
 def verify_chain(events: Iterable[ConsentEvent]) -> ChainReport:
