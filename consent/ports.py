@@ -213,8 +213,14 @@ class SmsError(Exception):
 
 
 class SmsGateway(Protocol):
+    def pace(self) -> float:
+        """Block until the sending rate allows one more text; returns the seconds waited.
+        The dispatcher calls it before `send` and checks the gate again after a wait, so a
+        STOP that lands while a text waits for its slot wins."""
+        ...
+
     def send(self, to: str, body: str, message_id: int) -> SendResult:
-        """Hand one text to the carrier; raises SmsError."""
+        """Hand one text to the carrier at once (`pace` first); raises SmsError."""
         ...
 
     def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
