@@ -15,6 +15,7 @@ from consent.services.context import Desk, DeskConfig
 from optdesk.cli import main
 from storage.engine import make_engine
 from storage.uow import SqlUnitOfWorkFactory
+from tests.required_parts import missing_parts
 from tests.support import FixedClock
 
 
@@ -49,6 +50,21 @@ def test_keywords_prints_the_three_answers_with_name_and_contact(
     out = capsys.readouterr().out
     assert out.count("Lumen Studio:") == 3
     assert "hello@lumen.example" in out and "Reply START" in out
+
+
+def test_keywords_prints_each_answer_with_its_required_parts(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keywords"]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    answers = {b.split(":\n")[0]: b.split(":\n", 1)[1].strip() for b in blocks if ":\n  " in b}
+    business, contact = "Lumen Studio", "hello@lumen.example"
+    stop = answers["Opt-out (STOP) confirmation"]
+    assert missing_parts("opt-out confirmation", stop, business=business) == []
+    start = answers["Opt-in (START) confirmation"]
+    assert missing_parts("re-subscribe confirmation", start, business=business) == []
+    help_ = answers["Help (HELP) answer"]
+    assert missing_parts("help answer", help_, business=business, contact=contact) == []
 
 
 def test_ledger_verify_prints_the_count_and_the_newest_hash(
