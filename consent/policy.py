@@ -83,19 +83,24 @@ def may_send(
     kind: SendKind,
     now: datetime,
     zones: Sequence[str] = ("UTC",),
+    *,
+    queued_at: datetime | None = None,
 ) -> Decision:
-    """Decide for one text to one number at `now`.
+    """Decide for one text to one number at `now` (`queued_at`: when it was queued).
 
     Only an opted-in number receives texts, with one exception: the single
     opt-out confirmation, within five minutes of the opt-out. Automated texts
     also wait until 08:00-21:00 holds in every time zone of the number.
     """
     if kind is SendKind.OPT_OUT_CONFIRMATION:
+        # Five minutes from the revocation it answers (queued with it), and from the
+        # number's last change: a later event must not revive a confirmation already late.
         if (
             state is not None
             and state.status is Status.OPTED_OUT
             and state.changed_at is not None
             and now - state.changed_at <= OPT_OUT_CONFIRMATION_WINDOW
+            and (queued_at is None or now - queued_at <= OPT_OUT_CONFIRMATION_WINDOW)
         ):
             return Allowed()
         return Refused(messages.REFUSAL_OPT_OUT_CONFIRMATION)

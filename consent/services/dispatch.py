@@ -129,7 +129,8 @@ class Dispatcher:
                 uow.commit()
                 return None
             state = uow.numbers.get(message.e164)
-            decision = may_send(state, SendKind(message.kind), now, time_zones(message.e164))
+            kind, zones = SendKind(message.kind), time_zones(message.e164)
+            decision = may_send(state, kind, now, zones, queued_at=message.created_at)
             if isinstance(decision, Refused):
                 uow.messages.set_status(message.id, Delivery.REFUSED, error=decision.reason)
                 uow.outbox.done(item.id)
