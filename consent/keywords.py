@@ -35,6 +35,7 @@ class Intent(enum.StrEnum):
 OPT_OUT_KEYWORDS = frozenset(
     {"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "revoke", "optout"}
     | {"opt out", "opt-out"}  # the FCC's per-se "opt out", spelled both ways
+    | {"remove", "arret"}  # SPEC §1; ARRET (French, "arrêt" too) is required in Canada
 )
 OPT_IN_KEYWORDS = frozenset({"start", "unstop"})
 OPT_IN_WHEN_OPTED_OUT_KEYWORDS = frozenset({"yes"})  # YES means nothing to a subscribed number
@@ -192,7 +193,8 @@ def _delighted(words: str, normalized: str) -> bool:
 
 
 def _keyword(core: str, opted_out: bool) -> Intent | None:
-    if core in OPT_OUT_KEYWORDS or _fold_accents(core) in SPANISH_OPT_OUT_KEYWORDS:
+    plain = _fold_accents(core)
+    if core in OPT_OUT_KEYWORDS or plain == "arret" or plain in SPANISH_OPT_OUT_KEYWORDS:
         return Intent.OPT_OUT
     if core in OPT_IN_KEYWORDS:
         return Intent.OPT_IN

@@ -152,3 +152,10 @@ def test_an_opt_out_keyword_with_any_casing_spaces_or_punctuation_opts_out(
 def test_any_message_normalizing_to_an_opt_out_keyword_opts_out(text: str, opted_out: bool) -> None:
     if normalize(text) in OPT_OUT_KEYWORDS:
         assert classify(text, opted_out=opted_out) is Intent.OPT_OUT
+
+
+@pytest.mark.parametrize("message", ["REMOVE", "remove", "Remove.", "ARRET", "Arrêt", "arrêt!"])
+def test_remove_and_the_french_arret_are_opt_out_keywords(message: str) -> None:
+    # SPEC §1 lists REMOVE and ARRET (required for Canadian numbers) among the keywords;
+    # the consent state machine found ARRET read as nothing at all.
+    assert classify(message) is Intent.OPT_OUT
