@@ -96,13 +96,17 @@ def test_a_tampered_ledger_fails_verify_naming_the_event(
 
 
 def _tamper(url: str, *statements: str) -> None:
-    """Run SQL as someone holding the database would, past the append-only trigger."""
+    """Run SQL as someone holding the database would, past the triggers that guard the
+    events (append-only) and the status column (only with its event)."""
     engine = make_engine(url)
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
             conn.execute(sa.text("DROP TRIGGER consent_event_append_only ON consent_event"))
+            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger ON phone_number"))
         else:
             conn.execute(sa.text("DROP TRIGGER consent_event_no_delete"))
+            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger_insert"))
+            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger_update"))
         for statement in statements:
             conn.execute(sa.text(statement))
     engine.dispose()
@@ -137,15 +141,11 @@ def test_verify_catches_a_status_column_that_differs_from_its_events(
     _long_history(cli_env)
     capsys.readouterr()
     assert main(["ledger", "verify"]) == 0
-    engine = make_engine(cli_env)
-    with engine.begin() as conn:  # the status column has no trigger: a plain UPDATE does it
-        conn.execute(
-            sa.text(
-                "UPDATE phone_number SET status = 'opted in', status_source = 'questionnaire' "
-                "WHERE e164 = '+14155550100'"
-            )
-        )
-    engine.dispose()
+    _tamper(
+        cli_env,
+        "UPDATE phone_number SET status = 'opted in', status_source = 'questionnaire' "
+        "WHERE e164 = '+14155550100'",
+    )
     assert main(["ledger", "verify"]) == 1
     err = capsys.readouterr().err
     assert "+14155550100 is 'opted in' but its events say 'opted out'" in err
@@ -157,15 +157,10 @@ def test_verify_catches_a_changed_status_source(
     # A Yes re-opts in only numbers whose opt-out came on the questionnaire: the source
     # is what decides, so it must match the events too.
     _long_history(cli_env)
-    engine = make_engine(cli_env)
-    with engine.begin() as conn:
-        conn.execute(
-            sa.text(
-                "UPDATE phone_number SET status_source = 'questionnaire' "
-                "WHERE e164 = '+14155550100'"
-            )
-        )
-    engine.dispose()
+    _tamper(
+        cli_env,
+        "UPDATE phone_number SET status_source = 'questionnaire' WHERE e164 = '+14155550100'",
+    )
     capsys.readouterr()
     assert main(["ledger", "verify"]) == 1
     assert "+14155550100 was set by 'questionnaire' but its last event" in capsys.readouterr().err
