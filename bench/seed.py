@@ -221,8 +221,8 @@ COLUMNS = {
 def _tables(rows: Rows) -> Iterator[tuple[str, list[dict[str, Any]]]]:
     yield "project", rows.projects
     yield "contact", rows.contacts
+    yield "consent_event", rows.events  # before the numbers: a status must match its events
     yield "phone_number", rows.numbers
-    yield "consent_event", rows.events
     yield "questionnaire_link", rows.links
 
 

@@ -94,6 +94,18 @@ class ConsentEvent:
     prev_hash: str
     hash: str
 
+    @property
+    def changes_status(self) -> bool:
+        """False for an event that only records an answer (see RECORDED_ONLY)."""
+        return self.evidence.get(EFFECT) != RECORDED_ONLY
+
+
+# An event that records an answer and changes nothing (a second revocation, a Yes that
+# waits for START) says so in its evidence: the number keeps the status and source its
+# last change gave it, and the ledger's replay and the database's status guard pass it over.
+EFFECT = "effect"
+RECORDED_ONLY = "recorded only"
+
 
 def may_staff_set(target: Status) -> None:
     """Staff may opt a number out, never in: only the client can consent."""
@@ -163,6 +175,7 @@ class ChainReport:
     head: str
     problem: str | None = None
     bad_seq: int | None = None
+    numbers: int = 0  # numbers whose status was checked against their events
 
 
 def verify_chain(events: Iterable[ConsentEvent]) -> ChainReport:

@@ -132,8 +132,10 @@ def may_send(
     now: datetime,
     zones: Sequence[str] = ("UTC",),
     prior: Prior | None = None,
+    *,
+    queued_at: datetime | None = None,
 ) -> Decision:
-    """Decide for one text to one number at `now`.
+    """Decide for one text to one number at `now` (`queued_at`: when it was queued).
 
     Only an opted-in number receives texts, with two exceptions: the single
     opt-out confirmation of an opt-out, within five minutes of it, and the single
@@ -143,11 +145,14 @@ def may_send(
     """
     prior = prior or Prior()
     if kind is SendKind.OPT_OUT_CONFIRMATION:
+        # Five minutes from the revocation it answers (queued with it), and from the
+        # number's last change: a later event must not revive a confirmation already late.
         if (
             state is not None
             and state.status is Status.OPTED_OUT
             and state.changed_at is not None
             and now - state.changed_at <= OPT_OUT_CONFIRMATION_WINDOW
+            and (queued_at is None or now - queued_at <= OPT_OUT_CONFIRMATION_WINDOW)
             and not prior.earlier
         ):
             return Allowed()

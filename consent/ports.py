@@ -87,6 +87,10 @@ class Ledger(Protocol):
         """Chain a new event after the newest one (serialised across processes)."""
         ...
 
+    def head(self) -> tuple[int, str]:
+        """The (seq, hash) the database records as the newest event."""
+        ...
+
     def for_contact(self, contact_id: int) -> list[ConsentEvent]: ...
     def all(self) -> Iterator[ConsentEvent]: ...
 
@@ -258,8 +262,14 @@ class SmsError(Exception):
 
 
 class SmsGateway(Protocol):
+    def pace(self) -> float:
+        """Block until the sending rate allows one more text; returns the seconds waited.
+        The dispatcher calls it before `send` and checks the gate again after a wait, so a
+        STOP that lands while a text waits for its slot wins."""
+        ...
+
     def send(self, to: str, body: str, message_id: int) -> SendResult:
-        """Hand one text to the carrier; raises SmsError."""
+        """Hand one text to the carrier at once (`pace` first); raises SmsError."""
         ...
 
     def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:

@@ -126,6 +126,7 @@ def _verify(core: Core) -> int:
         print(f"events verified before the break: {report.count}", file=sys.stderr)
         return 1
     print(f"ledger ok: {report.count} events, newest hash {report.head}")
+    print(f"{report.numbers} numbers match their events")
     return 0
 
 

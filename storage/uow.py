@@ -81,6 +81,11 @@ class SqlUnitOfWork:
             raise Unavailable(f"the database cannot be reached: {type(err.orig).__name__}") from err
         try:
             conn.execution_options(**{WRITE_OPTION: self._write})
+            if not self._write and conn.dialect.name == "postgresql":
+                # A read sees one snapshot (SQLite's read transactions already do): ledger
+                # verify holds the chain, its head and every status against each other.
+                # Read-only transactions never fail to serialise at this level.
+                conn.execution_options(isolation_level="REPEATABLE READ")
             conn.begin()
         except BaseException:
             conn.close()

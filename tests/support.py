@@ -38,6 +38,9 @@ class RecordingGateway:
     fail: SmsError | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def pace(self) -> float:
+        return 0.0
+
     def send(self, to: str, body: str, message_id: int) -> SendResult:
         if self.fail is not None:
             raise self.fail

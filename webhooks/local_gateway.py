@@ -14,6 +14,10 @@ log = logging.getLogger("optdesk.local")
 class LocalGateway:
     """Without Twilio credentials texts stay in the database; see them on /local/phone."""
 
+    def pace(self) -> float:
+        """Nothing leaves, so there is no sending rate to keep."""
+        return 0.0
+
     def send(self, to: str, body: str, message_id: int) -> SendResult:
         log.warning("LOCAL MODE: text to %s : %s", to, body)
         return SendResult(sid="LOCAL" + secrets.token_hex(15), status="sent")

@@ -139,8 +139,12 @@ class TwilioGateway:
         if api_url:
             self.client.api.base_url = api_url.rstrip("/")
 
+    def pace(self) -> float:
+        """Wait for this process's next sending slot (OPTDESK_SMS_PER_SECOND)."""
+        return self.limiter.wait()
+
     def send(self, to: str, body: str, message_id: int) -> SendResult:
-        """Hand one text to Twilio; raises SmsError (permanent or not)."""
+        """Hand one text to Twilio now (the dispatcher has paced it); raises SmsError."""
         options: dict[str, Any] = {"to": to, "body": body}
         if self.service:
             options["messaging_service_sid"] = self.service
@@ -148,7 +152,6 @@ class TwilioGateway:
             options["from_"] = self.from_number
         if self.status_callback:
             options["status_callback"] = self.status_callback
-        self.limiter.wait()
         try:
             message = self.client.messages.create(**options)
         except (TwilioException, requests.RequestException) as exc:

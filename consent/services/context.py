@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Literal
 
-from consent.model import ConsentEvent, EventDraft, NumberState, Source, Status
+from consent.model import (
+    EFFECT,
+    RECORDED_ONLY,
+    ConsentEvent,
+    EventDraft,
+    NumberState,
+    Source,
+    Status,
+)
 from consent.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from consent.records import OutboxKind
 
@@ -98,7 +106,8 @@ def record_evidence(
 ) -> ConsentEvent:
     """An event that changes nothing (a second revocation, a Yes that waits for START):
     the number keeps its status, its source and the time of its last change."""
-    draft = EventDraft(state.e164, state.contact_id, state.status, source, actor, evidence)
+    marked = {**evidence, EFFECT: RECORDED_ONLY}
+    draft = EventDraft(state.e164, state.contact_id, state.status, source, actor, marked)
     return uow.ledger.append(draft, at)
 
 

@@ -1,7 +1,8 @@
 """The dispatcher: delivers outbox rows (texts, Slack posts) with retries and backoff.
 
 Every text is checked against the gate again right before it is handed to the
-gateway, so a STOP that lands between queueing and sending wins. Rows are
+gateway, after any wait for the sending rate, so a STOP that lands between
+queueing and sending wins. Rows are
 leased, so several dispatchers (on PostgreSQL) never deliver the same row; a
 pass hands back what it has not reached while its lease still has a margin.
 
@@ -104,9 +105,13 @@ class Dispatcher:
     def deliver_sms(self, item: OutboxItem) -> None:
         if item.attempts > 1 and self._settled_by_lookup(item):
             return
-        message = self._cleared(item)
+        message = self._cleared(item)  # refused and held texts settle without taking a slot
         if message is None:
             return
+        if self.gateway.pace() > 0:  # time passed waiting for the slot: ask the gate again
+            message = self._cleared(item)
+            if message is None:
+                return
         try:
             result = self.gateway.send(message.e164, message.body, message.id)
         except SmsError as err:
@@ -127,7 +132,7 @@ class Dispatcher:
             state = uow.numbers.get(message.e164)
             prior = prior_of(uow, message, state, now)
             kind, zones = SendKind(message.kind), time_zones(message.e164)
-            decision = may_send(state, kind, now, zones, prior)
+            decision = may_send(state, kind, now, zones, prior, queued_at=message.created_at)
             if isinstance(decision, Refused):
                 uow.messages.set_status(message.id, Delivery.REFUSED, error=decision.reason)
                 uow.outbox.done(item.id)

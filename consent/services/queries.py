@@ -6,7 +6,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from consent.model import ChainReport, ConsentEvent, Contact, NumberState, Status, verify_chain
+from consent.audit import audit
+from consent.model import ChainReport, ConsentEvent, Contact, NumberState, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
 from consent.records import Message
@@ -58,8 +59,11 @@ def view_of(uow: UnitOfWork, contact: Contact, now: datetime, messages: int) -> 
 
 
 def verify_ledger(desk: Desk) -> ChainReport:
+    """The chain, its recorded head and every number's status, read in one snapshot."""
     with desk.uow(write=False) as uow:
-        return verify_chain(uow.ledger.all())
+        head = uow.ledger.head()
+        numbers = (state for state, _name in uow.numbers.export())
+        return audit(uow.ledger.all(), head, numbers)
 
 
 def consent_rows(desk: Desk) -> Iterator[tuple[str, str, str, str, str]]:

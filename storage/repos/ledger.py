@@ -96,7 +96,7 @@ class SqlLedger(Repo):
     def flush(self) -> None:
         """Write the new events (one executemany) and the new head; the unit of work calls
         it on commit, and every read of events calls it first."""
-        self._write_events()
+        self.write_events()
         if self._moved and self._head is not None:
             self._conn.execute(_MOVE_HEAD, {"new_seq": self._head[0], "new_hash": self._head[1]})
         self.reset()
@@ -105,7 +105,8 @@ class SqlLedger(Repo):
         """Forget the head: the next transaction reads (and locks) it again."""
         self._head, self._moved, self._added = None, False, []
 
-    def _write_events(self) -> None:
+    def write_events(self) -> None:
+        """Write the events appended so far (statuses are written after them)."""
         if self._added:
             rows, self._added = self._added, []
             self._conn.execute(_INSERT, rows)
@@ -118,13 +119,13 @@ class SqlLedger(Repo):
         return int(row.seq), str(row.hash)
 
     def for_contact(self, contact_id: int) -> list[ConsentEvent]:
-        self._write_events()
+        self.write_events()
         stmt = _SELECT.where(event_t.c.contact_id == contact_id).order_by(event_t.c.seq)
         return [_event(row) for row in self._conn.execute(stmt)]
 
     def all(self) -> Iterator[ConsentEvent]:
         """Every event, oldest first, read in batches (no cursor held between them)."""
-        self._write_events()
+        self.write_events()
         after = -1
         while True:
             stmt = _SELECT.where(event_t.c.seq > after).order_by(event_t.c.seq).limit(_BATCH)

@@ -65,6 +65,8 @@ class SqlNumberRepo(Repo):
 
     def flush(self) -> None:
         if self._statuses:
+            # The events first: the database accepts a status only as its newest event says.
+            self._ledger.write_events()
             rows, self._statuses = list(self._statuses.values()), {}
             self._conn.execute(_SET_STATUS, rows)
 

@@ -175,3 +175,10 @@ def test_the_revocation_words_twilio_needs_as_custom_keywords_are_the_spec_list(
     assert custom == tuple(sorted(spec))
     for word in custom:
         assert classify(word.upper()) is Intent.OPT_OUT, word
+
+
+@pytest.mark.parametrize("message", ["REMOVE", "remove", "Remove.", "ARRET", "Arrêt", "arrêt!"])
+def test_remove_and_the_french_arret_are_opt_out_keywords(message: str) -> None:
+    # SPEC §1 lists REMOVE and ARRET (required for Canadian numbers) among the keywords;
+    # the consent state machine found ARRET read as nothing at all.
+    assert classify(message) is Intent.OPT_OUT

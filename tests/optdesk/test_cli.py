@@ -17,6 +17,7 @@ from consent.services.context import Desk, DeskConfig
 from optdesk.cli import main
 from storage.engine import make_engine
 from storage.uow import SqlUnitOfWorkFactory
+from tests.required_parts import missing_parts
 from tests.support import FixedClock
 
 
@@ -53,6 +54,21 @@ def test_keywords_prints_the_three_answers_with_name_and_contact(
     assert "hello@lumen.example" in out and "Reply START" in out
 
 
+def test_keywords_prints_each_answer_with_its_required_parts(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keywords"]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    answers = {b.split(":\n")[0]: b.split(":\n", 1)[1].strip() for b in blocks if ":\n  " in b}
+    business, contact = "Lumen Studio", "hello@lumen.example"
+    stop = answers["Opt-out (STOP) confirmation"]
+    assert missing_parts("opt-out confirmation", stop, business=business) == []
+    start = answers["Opt-in (START) confirmation"]
+    assert missing_parts("re-subscribe confirmation", start, business=business) == []
+    help_ = answers["Help (HELP) answer"]
+    assert missing_parts("help answer", help_, business=business, contact=contact) == []
+
+
 def test_ledger_verify_prints_the_count_and_the_newest_hash(
     cli_env: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -61,7 +77,7 @@ def test_ledger_verify_prints_the_count_and_the_newest_hash(
     assert main(["ledger", "verify"]) == 0
     out = capsys.readouterr().out
     assert "2 events" in out
-    assert len(out.split("newest hash ")[1].strip()) == 64
+    assert len(out.splitlines()[0].split("newest hash ")[1]) == 64
 
 
 def test_a_tampered_ledger_fails_verify_naming_the_event(
@@ -79,6 +95,98 @@ def test_a_tampered_ledger_fails_verify_naming_the_event(
     capsys.readouterr()
     assert main(["ledger", "verify"]) == 1
     assert "event #2 was changed" in capsys.readouterr().err
+
+
+def _tamper(url: str, *statements: str) -> None:
+    """Run SQL as someone holding the database would, past the triggers that guard the
+    events (append-only) and the status column (only with its event)."""
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            conn.execute(sa.text("DROP TRIGGER consent_event_append_only ON consent_event"))
+            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger ON phone_number"))
+        else:
+            conn.execute(sa.text("DROP TRIGGER consent_event_no_delete"))
+            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger_insert"))
+            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger_update"))
+        for statement in statements:
+            conn.execute(sa.text(statement))
+    engine.dispose()
+
+
+def _long_history(url: str) -> None:
+    """Five events: Ann opts in and out twice, Bo opts in."""
+    _history(url)
+    desk = _desk(url)
+    sms = InboundSms("SM" + "b" * 32, "+14155550100", "+15005550006", "START")
+    inbound.handle_inbound(desk, sms)
+    sms = InboundSms("SM" + "c" * 32, "+14155550100", "+15005550006", "STOP")
+    inbound.handle_inbound(desk, sms)
+    token = links.issue_link(desk, "Bo Chen", actor="U1").url.rsplit("/", 1)[1]
+    links.submit_answer(desk, token, "yes", "415 555 0101", "1.2.3.4", "ua")
+
+
+def test_verify_catches_a_deleted_tail_by_the_recorded_head(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _long_history(cli_env)
+    _tamper(cli_env, "DELETE FROM consent_event WHERE seq >= 4")
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "the ledger ends at event #3" in err and "records #5 as its head" in err
+
+
+def test_verify_catches_a_status_column_that_differs_from_its_events(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _long_history(cli_env)
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 0
+    _tamper(
+        cli_env,
+        "UPDATE phone_number SET status = 'opted in', status_source = 'questionnaire' "
+        "WHERE e164 = '+14155550100'",
+    )
+    assert main(["ledger", "verify"]) == 1
+    err = capsys.readouterr().err
+    assert "+14155550100 is 'opted in' but its events say 'opted out'" in err
+
+
+def test_verify_catches_a_changed_status_source(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A Yes re-opts in only numbers whose opt-out came on the questionnaire: the source
+    # is what decides, so it must match the events too.
+    _long_history(cli_env)
+    _tamper(
+        cli_env,
+        "UPDATE phone_number SET status_source = 'questionnaire' WHERE e164 = '+14155550100'",
+    )
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 1
+    assert "+14155550100 was set by 'questionnaire' but its last event" in capsys.readouterr().err
+
+
+def test_verify_catches_a_number_whose_row_was_deleted(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _long_history(cli_env)
+    _tamper(cli_env, "DELETE FROM phone_number WHERE e164 = '+14155550101'")
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 1
+    assert "+14155550101 has consent events but no number on file" in capsys.readouterr().err
+
+
+def test_verify_counts_the_numbers_it_checked(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _long_history(cli_env)
+    capsys.readouterr()
+    assert main(["ledger", "verify"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("ledger ok: 5 events, newest hash ")
+    assert "2 numbers match their events" in out
 
 
 def test_export_consent_is_one_row_per_number_with_iso_utc_times(

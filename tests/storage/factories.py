@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from consent.model import EventDraft, Source, Status
-from storage.uow import SqlUnitOfWorkFactory
+from consent.model import EventDraft, NumberState, Source, Status
+from storage.uow import SqlUnitOfWork, SqlUnitOfWorkFactory
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, 123456, tzinfo=UTC)
 
@@ -32,3 +32,18 @@ def draft(
         actor="sms +14155550100",
         evidence={"message_sid": "SM" + "1" * 32, "body": "STOP — ça suffit"},
     )
+
+
+def change_status(
+    uow: SqlUnitOfWork,
+    number: NumberState,
+    status: Status,
+    source: Source,
+    at: datetime,
+    awaiting_start: bool = False,
+) -> None:
+    """A status change as the app makes one: its event and the status together (the
+    database refuses a status that the number's newest event does not say)."""
+    event = EventDraft(number.e164, number.contact_id, status, source, "U1", {})
+    uow.ledger.append(event, at)
+    uow.numbers.set_status(number.id, status, source, at, awaiting_start)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from consent.model import Source, Status
 from consent.records import InboundSms
 from storage.uow import SqlUnitOfWorkFactory
-from tests.storage.factories import T0, contact_with_number
+from tests.storage.factories import T0, change_status, contact_with_number
 
 
 def test_claim_many_returns_only_the_keys_it_inserted(uow_factory: SqlUnitOfWorkFactory) -> None:
@@ -60,13 +60,15 @@ def test_add_inbound_many_keeps_the_order(uow_factory: SqlUnitOfWorkFactory) -> 
 def test_status_changes_are_written_behind_and_read_back(uow_factory: SqlUnitOfWorkFactory) -> None:
     contact_id, number_id = contact_with_number(uow_factory)
     with uow_factory() as uow:
-        uow.numbers.set_status(number_id, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, True)
+        number = uow.numbers.by_id(number_id)
+        assert number is not None
+        change_status(uow, number, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, True)
         state = uow.numbers.get("+14155550100")  # a read flushes first
         assert state is not None and state.status is Status.OPTED_OUT and state.awaiting_start
-        uow.numbers.set_status(number_id, Status.OPTED_IN, Source.SMS_KEYWORD, T0, False)
+        change_status(uow, number, Status.OPTED_IN, Source.SMS_KEYWORD, T0)
         assert [c.id for c in uow.contacts.page(0, 10, Status.OPTED_IN, None)] == [contact_id]
-        uow.numbers.set_status(number_id, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, False)
-        uow.numbers.set_status(number_id, Status.OPTED_IN, Source.SMS_KEYWORD, T0, False)
+        change_status(uow, number, Status.OPTED_OUT, Source.SMS_KEYWORD, T0)
+        change_status(uow, number, Status.OPTED_IN, Source.SMS_KEYWORD, T0)
         uow.commit()
     with uow_factory(write=False) as uow:
         assert uow.numbers.counts()[Status.OPTED_IN] == 1

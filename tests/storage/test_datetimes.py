@@ -18,9 +18,9 @@ def test_times_come_back_aware_utc_and_equal(uow_factory: SqlUnitOfWorkFactory) 
     local = datetime(2025, 7, 1, 9, 30, 15, 654321, tzinfo=PARIS_SUMMER)
     contact_id, number_id = contact_with_number(uow_factory)
     with uow_factory() as uow:
-        uow.numbers.set_status(number_id, Status.OPTED_IN, Source.QUESTIONNAIRE, local, False)
+        uow.ledger.append(draft(contact_id), local)  # its event first, as the app writes it
+        uow.numbers.set_status(number_id, Status.OPTED_OUT, Source.SMS_KEYWORD, local, False)
         uow.links.add("f" * 64, contact_id, False, local, "U1")
-        uow.ledger.append(draft(contact_id), local)
         uow.commit()
     with uow_factory(write=False) as uow:
         state = uow.numbers.by_id(number_id)

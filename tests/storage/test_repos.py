@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from consent.model import NumberState, Source, Status
 from storage.uow import SqlUnitOfWorkFactory
-from tests.storage.factories import T0
+from tests.storage.factories import T0, change_status
 
 
 def test_find_matches_name_or_email_whatever_the_case(uow_factory: SqlUnitOfWorkFactory) -> None:
@@ -51,7 +51,7 @@ def test_page_orders_by_name_and_filters(uow_factory: SqlUnitOfWorkFactory) -> N
             ids[name] = contact.id
             if status is not None:
                 number = uow.numbers.add(f"+1415555{len(ids):04d}", contact.id)
-                uow.numbers.set_status(number.id, status, Source.QUESTIONNAIRE, T0, False)
+                change_status(uow, number, status, Source.QUESTIONNAIRE, T0)
         uow.commit()
     with uow_factory(write=False) as uow:
         names = lambda **kw: [c.name for c in uow.contacts.page(**kw)]  # noqa: E731
@@ -79,7 +79,7 @@ def test_numbers_start_not_subscribed_and_take_status_changes(
         added = uow.numbers.add("+14155550100", ada.id)
         assert added == NumberState(added.id, "+14155550100", ada.id, Status.NOT_SUBSCRIBED)
         assert uow.numbers.get("+14155550100", lock=True) == added
-        uow.numbers.set_status(added.id, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, True)
+        change_status(uow, added, Status.OPTED_OUT, Source.SMS_KEYWORD, T0, True)
         uow.commit()
     with uow_factory() as uow:
         state = uow.numbers.by_id(added.id)
@@ -107,7 +107,7 @@ def test_counts_name_every_status_even_when_none(uow_factory: SqlUnitOfWorkFacto
         ada = uow.contacts.add("Ada", None, None)
         for i in range(3):
             number = uow.numbers.add(f"+1415555010{i}", ada.id)
-        uow.numbers.set_status(number.id, Status.OPTED_IN, Source.QUESTIONNAIRE, T0, False)
+        change_status(uow, number, Status.OPTED_IN, Source.QUESTIONNAIRE, T0)
         assert uow.numbers.counts() == {
             Status.OPTED_IN: 1,
             Status.OPTED_OUT: 0,

@@ -152,6 +152,9 @@ class LostAnswerGateway:
     lookups: int = 0
     per_send: timedelta = timedelta(0)  # how long one send takes on the clock
 
+    def pace(self) -> float:
+        return 0.0
+
     def send(self, to: str, body: str, message_id: int) -> SendResult:
         self.clock.advance(seconds=self.per_send.total_seconds())
         self.taken.append((to, body, f"SM{len(self.taken):032x}"))
