@@ -73,14 +73,15 @@ def counted_since(kind: SendKind, state: NumberState, now: datetime) -> datetime
 
 
 def earlier_texts(message_id: int, others: Iterable[Message]) -> int:
-    """How many of `others` go before text `message_id`: those already handed to Twilio,
-    and older ones still waiting to go (the oldest goes first); never-sent ones don't count."""
+    """How many of `others` go before text `message_id`: those already handed to Twilio
+    (a SID, whatever the status: "queued" is also Twilio's first), and older ones still
+    waiting to go (the oldest goes first); never-sent ones don't count."""
     return sum(
         1
         for m in others
         if m.id != message_id
         and m.status not in _NEVER_SENT
-        and (m.id < message_id or m.status not in _NOT_YET_SENT)
+        and (m.id < message_id or m.twilio_sid is not None or m.status not in _NOT_YET_SENT)
     )
 
 
@@ -147,11 +148,14 @@ def may_send(
     if kind is SendKind.OPT_OUT_CONFIRMATION:
         # Five minutes from the revocation it answers (queued with it), and from the
         # number's last change: a later event must not revive a confirmation already late.
+        # It answers only the opt-out it was queued with: one queued before the number's
+        # last change answered an opt-out a START has ended (the new one has its own).
         if (
             state is not None
             and state.status is Status.OPTED_OUT
             and state.changed_at is not None
             and now - state.changed_at <= OPT_OUT_CONFIRMATION_WINDOW
+            and (queued_at is None or state.changed_at <= queued_at)
             and (queued_at is None or now - queued_at <= OPT_OUT_CONFIRMATION_WINDOW)
             and not prior.earlier
         ):

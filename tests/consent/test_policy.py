@@ -19,6 +19,7 @@ from consent.policy import (
 from consent.records import Direction, Message
 
 NOON_NY = datetime(2026, 7, 1, 16, 0, tzinfo=UTC)  # 12:00 in New York (EDT)
+MINUTE = timedelta(minutes=1)
 NY = ("America/New_York",)
 
 
@@ -114,8 +115,10 @@ def test_staff_can_opt_out_but_never_in() -> None:
 # One confirmation per opt-out, one opt-in text a day, the one double opt-in request --------
 
 
-def _msg(message_id: int, status: str) -> Message:
-    return Message(message_id, Direction.OUTBOUND, 1, "+12125550100", "x", "c", status, NOON_NY)
+def _msg(message_id: int, status: str, sid: str | None = None) -> Message:
+    return Message(
+        message_id, Direction.OUTBOUND, 1, "+12125550100", "x", "c", status, NOON_NY, None, sid
+    )
 
 
 def test_a_second_opt_out_confirmation_for_one_opt_out_is_refused_even_within_5_minutes() -> None:
@@ -124,6 +127,15 @@ def test_a_second_opt_out_confirmation_for_one_opt_out_is_refused_even_within_5_
     assert may_send(state, kind, NOON_NY, NY, Prior()) == Allowed()
     decision = may_send(state, kind, NOON_NY, NY, Prior(earlier=1))
     assert isinstance(decision, Refused) and "once" in decision.reason
+
+
+def test_an_opt_out_confirmation_queued_before_a_start_is_refused_for_the_next_opt_out() -> None:
+    # queued with an opt-out at 12:00; START and a new revocation at 12:01 (its own confirmation)
+    state = _state(Status.OPTED_OUT, source=Source.SMS_KEYWORD, changed_at=NOON_NY + MINUTE)
+    kind, now = SendKind.OPT_OUT_CONFIRMATION, NOON_NY + 2 * MINUTE
+    decision = may_send(state, kind, now, NY, Prior(), queued_at=NOON_NY)
+    assert isinstance(decision, Refused) and "once" in decision.reason
+    assert may_send(state, kind, now, NY, Prior(), queued_at=NOON_NY + MINUTE) == Allowed()
 
 
 def test_an_opt_in_confirmation_goes_at_most_once_a_day() -> None:
@@ -153,3 +165,9 @@ def test_earlier_texts_count_what_went_or_goes_first_never_what_was_refused() ->
     assert earlier_texts(1, [_msg(1, "queued"), _msg(2, "queued")]) == 0
     assert earlier_texts(1, [_msg(1, "queued"), _msg(2, "delivered")]) == 1
     assert earlier_texts(3, [_msg(1, "failed"), _msg(2, "refused")]) == 0
+
+
+def test_a_text_twilio_answered_queued_counts_as_handed_over() -> None:
+    # "queued" is also Twilio's first status: a text with its SID has left, whatever its id
+    handed = _msg(2, "queued", sid="SM" + "2" * 32)
+    assert earlier_texts(1, [_msg(1, "queued"), handed]) == 1

@@ -18,10 +18,15 @@ from tests.drills.harness import scaled, variants
 class Search:
     examples: int  # sequences tried
     steps: int  # rules per sequence, at most
+    derandomize: bool = False  # the same sequences on every run (random: new ones each run)
 
 
 @pytest.mark.timeout(3600)  # a failure is shrunk to its shortest sequence, which takes a while
-@pytest.mark.parametrize("search", variants(Search(100, 50), Search(scaled(1000), 100)))
+# `make test` tries the same sequences every run, so CI never fails on a random find; the
+# drill searches anew each time (a find there becomes a plain regression test).
+@pytest.mark.parametrize(
+    "search", variants(Search(100, 50, derandomize=True), Search(scaled(1000), 100))
+)
 def test_no_text_reaches_a_number_that_did_not_opt_in_whatever_happens(search: Search) -> None:
     ConsentMachine.steps = ConsentMachine.examples = 0
     started = time.monotonic()
@@ -32,6 +37,7 @@ def test_no_text_reaches_a_number_that_did_not_opt_in_whatever_happens(search: S
             stateful_step_count=search.steps,
             deadline=None,
             database=None,
+            derandomize=search.derandomize,
             suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
         ),
     )
