@@ -98,31 +98,36 @@ class OptedOut:
 
 def opt_out_by_staff(desk: Desk, who: str, reason: str, *, actor: str) -> OptedOut:
     """Opt the contact's number(s) out by hand, recorded with who and why."""
-    may_staff_set(Status.OPTED_OUT)
-    now = desk.clock.now()
-    reason = " ".join(reason.split())[:500]
     with desk.uow() as uow:
-        target = resolve(desk, uow, who)
-        if not target.numbers:
-            raise NotFound(f"{target.contact.name} has no phone number on file.")
-        changed, already = [], []
-        for state in target.numbers:
-            if state.status is Status.OPTED_OUT:
-                already.append(state.e164)
-                continue
-            evidence = {"reason": reason or "no reason given"}
-            record_change(
-                uow,
-                state,
-                Status.OPTED_OUT,
-                Source.STAFF,
-                actor,
-                evidence,
-                now,
-                contact_name=target.contact.name,
-            )
-            changed.append(state.e164)
+        result = opt_out_target(uow, resolve(desk, uow, who), reason, actor, desk.clock.now())
         uow.commit()
+    return result
+
+
+def opt_out_target(
+    uow: UnitOfWork, target: Target, reason: str, actor: str, now: datetime
+) -> OptedOut:
+    """Opt every number of `target` out in the caller's transaction (staff, by hand)."""
+    may_staff_set(Status.OPTED_OUT)
+    if not target.numbers:
+        raise NotFound(f"{target.contact.name} has no phone number on file.")
+    evidence = {"reason": " ".join(reason.split())[:500] or "no reason given"}
+    changed, already = [], []
+    for state in target.numbers:
+        if state.status is Status.OPTED_OUT:
+            already.append(state.e164)
+            continue
+        record_change(
+            uow,
+            state,
+            Status.OPTED_OUT,
+            Source.STAFF,
+            actor,
+            evidence,
+            now,
+            contact_name=target.contact.name,
+        )
+        changed.append(state.e164)
     return OptedOut(target, changed, already)
 
 
