@@ -11,9 +11,11 @@ from consent.model import NumberState, SendKind, Source, Status, may_staff_set
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
 from consent.ports import UnitOfWork
-from consent.records import Message, OutboundDraft, OutboxKind
+from consent.records import Message, OutboundDraft
 from consent.services.contacts import Target, best_number, resolve
 from consent.services.context import Desk, record_change
+from consent.services.outbound import queue_text
+from consent.services.projects import project_named
 
 MAX_TEXT = 1600  # Twilio's limit for one message body
 
@@ -46,10 +48,7 @@ def _gate(state: NumberState | None, kind: SendKind, at: datetime) -> datetime |
 def _queue(
     uow: UnitOfWork, state: NumberState, body: str, kind: SendKind, actor: str, due: datetime
 ) -> Message:
-    draft = OutboundDraft(state.contact_id, state.e164, body, kind, actor, due)
-    message = uow.messages.add_outbound(draft, due)
-    uow.outbox.add(OutboxKind.SMS, {}, due, message.id)
-    return message
+    return queue_text(uow, OutboundDraft(state.contact_id, state.e164, body, kind, actor, due))
 
 
 def send_text(desk: Desk, who: str, text: str, *, actor: str, once: str | None = None) -> Queued:
@@ -146,9 +145,7 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
     skipped: Counter[str] = Counter()
     queued = waiting = 0
     with desk.uow() as uow:
-        found = uow.projects.by_name(project)
-        if found is None:
-            raise NotFound(f'There is no project called "{project}".')
+        found = project_named(uow, project)
         for state in uow.numbers.for_project(found.id):
             decision = may_send(state, SendKind.AUTOMATED, now, time_zones(state.e164))
             if isinstance(decision, Refused):
