@@ -236,7 +236,8 @@ class SendResult:
 
 
 class SmsError(Exception):
-    """A gateway failure. `permanent` errors are not retried; `unsubscribed` is Twilio's 21610.
+    """A gateway failure. `permanent` errors are not retried; `unsubscribed`: the carrier
+    says the recipient opted out (the gateway maps its own error code onto it).
 
     `uncertain`: the request may have reached the carrier although no answer came back (a
     read timeout, a dropped connection): the text may be out, so look before sending again.
