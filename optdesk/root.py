@@ -16,7 +16,8 @@ from consent.services.context import Desk, DeskConfig, SystemClock
 from consent.services.dispatch import Dispatcher
 from optdesk.settings import Settings
 from optdesk.sides import twilio_is_local
-from storage.engine import Engine, database_status, make_engine
+from storage.engine import Engine, make_engine
+from storage.migrate import database_status
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger("optdesk")

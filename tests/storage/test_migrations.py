@@ -8,7 +8,8 @@ from sqlalchemy.engine import Engine
 
 from consent.model import GENESIS_HASH
 from storage import migrate
-from storage.engine import database_status, make_engine
+from storage.engine import make_engine
+from storage.migrate import database_status
 
 
 def test_migrated_schema_matches_the_models(migrated_engine: Engine) -> None:
@@ -124,5 +125,22 @@ def test_0002_keeps_every_event_and_its_hash_and_allows_events_without_a_number(
         assert report.ok and report.count == 3
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(sa.text("UPDATE consent_event SET actor = 'x'"))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_servers_that_start_at_once_migrate_one_after_another_under_one_lock(
+    postgres_url: str,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = make_engine(postgres_url)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            done = list(pool.map(lambda _: migrate.upgrade(postgres_url), range(4)))
+        assert done == [None] * 4
+        assert migrate.is_up_to_date(engine)
+        assert migrate.check_models_match(engine) == []
     finally:
         engine.dispose()
