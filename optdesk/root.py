@@ -44,7 +44,8 @@ def build_core(settings: Settings) -> Core:
         sender=settings.twilio_from_number,
         double_opt_in=settings.double_opt_in,
     )
-    return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine), SystemClock(), config))
+    clock = SystemClock()
+    return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine, clock), clock, config))
 
 
 def build_gateway(settings: Settings) -> SmsGateway:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from consent.model import GENESIS_HASH
+from consent.services.context import SystemClock
 from storage import migrate
 from storage.engine import make_engine
 from storage.migrate import database_status
@@ -105,7 +106,7 @@ def test_0002_keeps_every_event_and_its_hash_and_allows_events_without_a_number(
                 ),
                 {"at": at},
             ).scalar_one()
-        factory = SqlUnitOfWorkFactory(engine)
+        factory = SqlUnitOfWorkFactory(engine, SystemClock())
         with factory() as uow:
             for phone in ("+14155550100", "+14155550101"):
                 draft = EventDraft(phone, contact, Status.OPTED_IN, Source.QUESTIONNAIRE, "c")

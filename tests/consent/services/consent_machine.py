@@ -108,7 +108,7 @@ class World:
         if self.engine is not None:
             self.engine.dispose()
         self.engine = make_engine(f"sqlite:///{self.folder / 'optdesk.db'}")
-        self.desk = Desk(SqlUnitOfWorkFactory(self.engine), self.clock, self.config)
+        self.desk = Desk(SqlUnitOfWorkFactory(self.engine, self.clock), self.clock, self.config)
         self.dispatcher = Dispatcher(self.desk, ObservingGateway(self), RecordingNotifier())
 
     def client(self, e164: str) -> Client:
