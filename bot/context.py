@@ -36,17 +36,6 @@ ACK_DEADLINE = 2.5
 _background: set[asyncio.Task[None]] = set()
 
 
-def in_background(work: Awaitable[None]) -> None:
-    """Run `work` after the HTTP answer; the task is kept until it ends."""
-
-    async def run() -> None:
-        await work
-
-    task = asyncio.ensure_future(run())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
 @dataclass
 class BotContext:
     desk: Desk

@@ -115,11 +115,10 @@ class LinkRepo(Protocol):
 
 
 class MessageRepo(Protocol):
-    def add_inbound(self, sms: InboundSms, contact_id: int, at: datetime) -> Message: ...
     def add_inbound_many(
         self, items: Sequence[tuple[InboundSms, int]], at: datetime
     ) -> list[Message]:
-        """`add_inbound` for each (text, contact id), in one statement, in order."""
+        """Each inbound (text, contact id), received, in one statement, in order."""
         ...
 
     def add_outbound(self, draft: OutboundDraft, at: datetime) -> Message: ...

@@ -84,7 +84,6 @@ class OpenLink:
     business: str
     question: str
     disclaimer: str
-    disclaimer_version: str
 
 
 def _live_link(desk: Desk, uow: UnitOfWork, token: str) -> tuple[Link, Contact]:
@@ -108,7 +107,6 @@ def open_link(desk: Desk, token: str) -> OpenLink:
         business,
         messages.question(business),
         messages.disclaimer(business),
-        messages.DISCLAIMER_VERSION,
     )
 
 
