@@ -120,7 +120,7 @@ def _queue(url: str, numbers: list[str], tag: str) -> float:
 
     engine = make_engine(url)
     try:
-        uow_factory = SqlUnitOfWorkFactory(engine)
+        uow_factory = SqlUnitOfWorkFactory(engine, SystemClock())
         now = SystemClock().now()
         with uow_factory() as uow:
             for i, e164 in enumerate(numbers):

@@ -1,6 +1,6 @@
 """`optdesk sms ...` from a terminal: the same grammar and answers, as plain text.
 
-The lead's CLI wires `run_cli_command`; the person at the terminal acts as local staff
+`optdesk sms` runs `run_cli_reply`; the person at the terminal acts as local staff
 (the ledger records them as `actor`). Pure: no Slack imports.
 """
 
@@ -49,8 +49,3 @@ def join_args(args: Sequence[str]) -> str:
         else:
             out.append(f"“{arg}”")
     return " ".join(out)
-
-
-def run_cli_command(desk: Desk, text: str, *, actor: str = "cli", tz: tzinfo | None = None) -> str:
-    """Run `text` (what follows `optdesk sms`) and return the plain-text answer."""
-    return run_cli_reply(desk, text, actor=actor, tz=tz).plain

@@ -41,17 +41,6 @@ MAX_FIELD_ERROR = 150  # Slack shows short field errors
 _background: set[asyncio.Task[None]] = set()
 
 
-def in_background(work: Awaitable[None]) -> None:
-    """Run `work` after the HTTP answer; the task is kept until it ends."""
-
-    async def run() -> None:
-        await work
-
-    task = asyncio.ensure_future(run())
-    _background.add(task)
-    task.add_done_callback(_background.discard)
-
-
 @dataclass
 class BotContext:
     desk: Desk

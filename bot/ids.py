@@ -9,7 +9,6 @@ COMMANDS = (COMMAND,)
 # ("message.channels" and "message.groups" both arrive as type "message").
 HOME_OPENED = "app_home_opened"
 MESSAGE = "message"
-EVENT_TYPES = (HOME_OPENED, MESSAGE)
 BOT_EVENTS = (HOME_OPENED, "message.channels", "message.groups")
 BOT_SCOPES = (
     "commands",

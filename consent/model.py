@@ -57,7 +57,7 @@ class NumberState:
     changed_at: datetime | None = None
     source: Source | None = None
     # Twilio/the carrier blocks this number until the client texts START
-    # (set by an exact STOP keyword or a 21610; cleared by START).
+    # (set by an exact STOP keyword or a carrier opt-out; cleared by START).
     awaiting_start: bool = False
 
 

@@ -115,11 +115,10 @@ class LinkRepo(Protocol):
 
 
 class MessageRepo(Protocol):
-    def add_inbound(self, sms: InboundSms, contact_id: int, at: datetime) -> Message: ...
     def add_inbound_many(
         self, items: Sequence[tuple[InboundSms, int]], at: datetime
     ) -> list[Message]:
-        """`add_inbound` for each (text, contact id), in one statement, in order."""
+        """Each inbound (text, contact id), received, in one statement, in order."""
         ...
 
     def add_outbound(self, draft: OutboundDraft, at: datetime) -> Message: ...
@@ -236,7 +235,8 @@ class SendResult:
 
 
 class SmsError(Exception):
-    """A gateway failure. `permanent` errors are not retried; `unsubscribed` is Twilio's 21610.
+    """A gateway failure. `permanent` errors are not retried; `unsubscribed`: the carrier
+    says the recipient opted out (the gateway maps its own error code onto it).
 
     `uncertain`: the request may have reached the carrier although no answer came back (a
     read timeout, a dropped connection): the text may be out, so look before sending again.

@@ -116,6 +116,18 @@ class OutboxItem:
 
 
 @dataclass(frozen=True)
+class DeliveryReport:
+    """What the carrier says became of one outbound text, in the core's words (the
+    gateway's edge maps its own status callback onto this)."""
+
+    sid: str
+    status: str
+    code: str | None = None  # the gateway's error code, opaque here (kept as evidence)
+    error: str | None = None  # what staff read about a failure
+    carrier_opt_out: bool = False  # the carrier says this number unsubscribed
+
+
+@dataclass(frozen=True)
 class InboundSms:
     """An inbound text as the consent core sees it, whatever carried it."""
 

@@ -16,7 +16,7 @@ from consent.errors import ConsentError
 from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS
 from optdesk.root import Core, build_core
 from optdesk.settings import Settings
-from storage.schema import SchemaOutdated, ensure, upgrade
+from storage.migrate import SchemaOutdated, ensure, upgrade
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -16,7 +16,8 @@ from consent.services.context import Desk, DeskConfig, SystemClock
 from consent.services.dispatch import Dispatcher
 from optdesk.settings import Settings
 from optdesk.sides import twilio_is_local
-from storage.engine import Engine, database_status, make_engine
+from storage.engine import Engine, make_engine
+from storage.migrate import database_status
 from storage.uow import SqlUnitOfWorkFactory
 
 log = logging.getLogger("optdesk")
@@ -43,7 +44,8 @@ def build_core(settings: Settings) -> Core:
         sender=settings.twilio_from_number,
         double_opt_in=settings.double_opt_in,
     )
-    return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine), SystemClock(), config))
+    clock = SystemClock()
+    return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine, clock), clock, config))
 
 
 def build_gateway(settings: Settings) -> SmsGateway:

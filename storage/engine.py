@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-__all__ = ["WRITE_OPTION", "Engine", "database_status", "make_engine", "normalize_url"]
+__all__ = ["WRITE_OPTION", "Engine", "make_engine", "normalize_url"]
 
 # Under Twilio's 15 s webhook timeout: a request that cannot get the lock answers 503
 # (and Twilio retries) rather than being abandoned mid-wait.
@@ -65,32 +65,3 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
 def _sqlite_begin(conn: Connection) -> None:
     write = conn.get_execution_options().get(WRITE_OPTION, True)
     conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
-
-
-def database_status(engine: Engine) -> dict[str, Any]:
-    """What /healthz reports: reachable, schema revision and whether it is current.
-
-    Never raises: a failure comes back as `ok: False` with a short error.
-    """
-    from storage import migrate  # local: migrate builds on this module
-
-    status: dict[str, Any] = {"ok": False, "dialect": engine.dialect.name}
-    try:
-        with engine.connect().execution_options(**{WRITE_OPTION: False}) as conn:
-            conn.execute(sa.text("SELECT 1"))
-            revision = migrate.revision_of(conn)
-        head = migrate.head_revision()
-    except Exception as exc:  # health checks report, they don't raise
-        status["error"] = _short_error(exc)
-        return status
-    status.update(revision=revision, head=head, ok=revision == head)
-    if revision != head:
-        status["error"] = "schema is not at the newest revision: run `optdesk db upgrade`"
-        status["outdated"] = True
-    return status
-
-
-def _short_error(exc: BaseException) -> str:
-    inner = getattr(exc, "orig", None) or exc
-    first_line = (str(inner).strip().splitlines() or [""])[0]
-    return f"{type(inner).__name__}: {first_line}"[:300]

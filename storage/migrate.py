@@ -1,4 +1,5 @@
-"""Apply and inspect the Alembic migrations shipped inside this package."""
+"""Apply and inspect the Alembic migrations shipped inside this package, and the schema
+rule of SPEC §5: SQLite upgrades itself; PostgreSQL asks for `optdesk db upgrade`."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from sqlalchemy.engine import URL, Connection, Engine
 
 from storage.engine import WRITE_OPTION, make_engine
 
-# Any constant will do: it only has to be the same in every optdesk process.
+# The one migration lock. Any constant will do: it only has to be the same in every
+# optdesk process.
 _PG_MIGRATION_LOCK = 0x0F7DE5C
 _HERE = Path(__file__).resolve().parent
 
@@ -39,7 +41,8 @@ def _engine(engine_or_url: Engine | str | URL) -> tuple[Engine, bool]:
 
 
 def upgrade(engine_or_url: Engine | str | URL, revision: str = "head") -> None:
-    """Bring the schema up to `revision`; safe when several processes start at once."""
+    """Bring the schema up to `revision`; safe when several processes start at once (on
+    PostgreSQL the migrating transaction holds an advisory lock until it ends)."""
     engine, owned = _engine(engine_or_url)
     try:
         config = alembic_config()
@@ -51,6 +54,20 @@ def upgrade(engine_or_url: Engine | str | URL, revision: str = "head") -> None:
     finally:
         if owned:
             engine.dispose()
+
+
+class SchemaOutdated(RuntimeError):
+    pass
+
+
+def ensure(engine: Engine) -> None:
+    """Before any command: migrate SQLite; refuse an old PostgreSQL schema."""
+    if engine.dialect.name == "sqlite":
+        upgrade(engine)
+    elif not is_up_to_date(engine):
+        raise SchemaOutdated(
+            "The database schema is older than this optdesk. Run `optdesk db upgrade` first."
+        )
 
 
 def revision_of(conn: Connection) -> str | None:
@@ -89,3 +106,30 @@ def check_models_match(engine_or_url: Engine | str | URL) -> list[Any]:
 def compare_options() -> dict[str, Any]:
     """Autogenerate settings shared by env.py and `check_models_match`."""
     return {"compare_type": True, "render_as_batch": True}
+
+
+def database_status(engine: Engine) -> dict[str, Any]:
+    """What /healthz reports: reachable, schema revision and whether it is current.
+
+    Never raises: a failure comes back as `ok: False` with a short error.
+    """
+    status: dict[str, Any] = {"ok": False, "dialect": engine.dialect.name}
+    try:
+        with engine.connect().execution_options(**{WRITE_OPTION: False}) as conn:
+            conn.execute(text("SELECT 1"))
+            revision = revision_of(conn)
+        head = head_revision()
+    except Exception as exc:  # health checks report, they don't raise
+        status["error"] = _short_error(exc)
+        return status
+    status.update(revision=revision, head=head, ok=revision == head)
+    if revision != head:
+        status["error"] = "schema is not at the newest revision: run `optdesk db upgrade`"
+        status["outdated"] = True
+    return status
+
+
+def _short_error(exc: BaseException) -> str:
+    inner = getattr(exc, "orig", None) or exc
+    first_line = (str(inner).strip().splitlines() or [""])[0]
+    return f"{type(inner).__name__}: {first_line}"[:300]

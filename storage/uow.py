@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from consent.errors import Unavailable
 from consent.ports import (
+    Clock,
     ContactRepo,
     Idempotency,
     Ledger,
@@ -62,8 +63,9 @@ class SqlUnitOfWork:
     _outbox: SqlOutbox
     _numbers: SqlNumberRepo
 
-    def __init__(self, engine: Engine, *, write: bool = True) -> None:
+    def __init__(self, engine: Engine, clock: Clock, *, write: bool = True) -> None:
         self._engine = engine
+        self._clock = clock  # stamps rows' creation times: the desk's time, not the wall's
         self._write = write
         self._conn: Connection | None = None
 
@@ -93,16 +95,16 @@ class SqlUnitOfWork:
         self._conn = conn
         self._ledger = SqlLedger(conn)
         self.ledger = self._ledger
-        self._numbers = SqlNumberRepo(conn, self._ledger)
+        self._numbers = SqlNumberRepo(conn, self._ledger, self._clock)
         self.numbers = self._numbers
-        self.contacts = SqlContactRepo(conn, before_read=self._numbers.flush)
-        self.links = SqlLinkRepo(conn)
+        self.contacts = SqlContactRepo(conn, self._clock, before_read=self._numbers.flush)
+        self.links = SqlLinkRepo(conn, self._clock)
         self.requests = SqlOptInRequestRepo(conn)
         self.messages = SqlMessageRepo(conn)
         self.projects = SqlProjectRepo(conn)
         self.threads = SqlThreadRepo(conn)
         self.idempotency = SqlIdempotency(conn)
-        self._outbox = SqlOutbox(conn)
+        self._outbox = SqlOutbox(conn, self._clock)
         self.outbox = self._outbox
         return self
 
@@ -133,12 +135,6 @@ class SqlUnitOfWork:
         self._outbox.flush()
         conn.commit()
 
-    def rollback(self) -> None:
-        self._numbers.reset()
-        self._ledger.reset()
-        self._outbox.reset()
-        self.connection.rollback()
-
 
 def _unreachable(exc: BaseException | None) -> bool:
     """A lost connection, a server shutting down, or SQLite's lock held past the timeout:
@@ -149,13 +145,15 @@ def _unreachable(exc: BaseException | None) -> bool:
 
 
 class SqlUnitOfWorkFactory:
-    """Makes units of work on one engine: `factory(write=True)`."""
+    """Makes units of work on one engine: `factory(write=True)`; rows they create are
+    stamped with `clock`'s time (the desk's clock, so tests control it)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, clock: Clock) -> None:
         self.engine = engine
+        self.clock = clock
 
     def __call__(self, *, write: bool = True) -> SqlUnitOfWork:
-        return SqlUnitOfWork(self.engine, write=write)
+        return SqlUnitOfWork(self.engine, self.clock, write=write)
 
 
 def _conforms(factory: SqlUnitOfWorkFactory, uow: SqlUnitOfWork) -> None:

@@ -70,8 +70,8 @@ def migrated_engine(db_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def uow_factory(migrated_engine: Engine) -> SqlUnitOfWorkFactory:
-    return SqlUnitOfWorkFactory(migrated_engine)
+def uow_factory(migrated_engine: Engine, clock: FixedClock) -> SqlUnitOfWorkFactory:
+    return SqlUnitOfWorkFactory(migrated_engine, clock)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from consent import messages
+from webhooks import page_copy
 from webhooks.headers import nonce_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -57,7 +57,7 @@ class Pages:
     ) -> Response:
         """A friendly page for an error (plain text for Twilio, which reads no HTML)."""
         cause = cause or _PROBLEM_BY_STATUS.get(status, "error")
-        title, text = messages.PROBLEM_PAGES[cause]
+        title, text = page_copy.PROBLEM_PAGES[cause]
         text = text.format(business=self.business)
         if request.url.path.startswith("/twilio/"):
             return PlainTextResponse(f"{title}. {text}", status_code=status)

@@ -13,11 +13,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from consent import messages
 from consent.errors import InvalidInput, InvalidPhone
 from consent.phones import REASONS, display_phone
 from consent.services.context import Desk
 from consent.services.links import Answered, OpenLink, Outcome, open_link, submit_answer, token_hash
+from webhooks import page_copy
 from webhooks.csrf import FIELD, Csrf
 from webhooks.forms import PAGE_BODY_LIMIT, client_ip, read_form, single, user_agent
 from webhooks.pages import Pages
@@ -68,7 +68,7 @@ class Questionnaire:
         except InvalidInput as err:
             return self._form(request, link, csrf, answer, phone, err.reason)
         if result.outcome is Outcome.NUMBER_TAKEN:
-            taken = messages.NUMBER_TAKEN.format(business=link.business)
+            taken = page_copy.NUMBER_TAKEN.format(business=link.business)
             return self._form(request, link, csrf, answer, phone, taken, phone_error=True)
         return self._thanks(request, link, result)
 
@@ -87,15 +87,15 @@ class Questionnaire:
             request,
             "questionnaire.html",
             status=422 if error else 200,
-            heading=messages.PAGE_HEADING,
-            greeting=messages.PAGE_GREETING.format(name=link.contact.name),
+            heading=page_copy.PAGE_HEADING,
+            greeting=page_copy.PAGE_GREETING.format(name=link.contact.name),
             question=link.question,
             disclaimer=link.disclaimer,
             required=link.link.required,
-            optional_note=messages.PAGE_OPTIONAL,
-            phone_hint=messages.PAGE_PHONE_HINT,
-            no_js_hint=messages.PAGE_PHONE_NO_JS_HINT,
-            choose_message=messages.PAGE_CHOOSE,
+            optional_note=page_copy.PAGE_OPTIONAL,
+            phone_hint=page_copy.PAGE_PHONE_HINT,
+            no_js_hint=page_copy.PAGE_PHONE_NO_JS_HINT,
+            choose_message=page_copy.PAGE_CHOOSE,
             empty_phone=REASONS["empty"],
             action=f"/q/{request.path_params['token']}",
             csrf=csrf,
@@ -114,7 +114,7 @@ class Questionnaire:
         elif result.outcome in (Outcome.OPTED_IN, Outcome.CONFIRM_BY_TEXT) and not result.texted:
             key = "opted_in_no_text" if result.outcome is Outcome.OPTED_IN else key + "_no_text"
         expires = link.link.expires_at
-        title, text = messages.THANKS[key]
+        title, text = page_copy.THANKS[key]
         text = text.format(
             business=business,
             phone=_unbroken(display_phone(result.phone or "")),

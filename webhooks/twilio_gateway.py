@@ -29,12 +29,11 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError
 
-from consent import messages
 from consent.ports import SendResult, SmsError
+from webhooks.twilio_errors import UNSUBSCRIBED, twilio_refused, twilio_unavailable
 
 log = logging.getLogger("optdesk.twilio")
 
-UNSUBSCRIBED = 21610
 _TRANSIENT_STATUS = {401, 408, 409, 429}
 GATEWAY_TIMEOUT = 504  # a proxy gave up waiting for Twilio, which may still have sent it
 FIND_LIMIT = 50  # newest messages to one number read when looking for a lost answer
@@ -76,25 +75,25 @@ def map_error(exc: Exception) -> SmsError:
         status, code = int(exc.status or 0), exc.code
         detail = _detail(exc)
         if code == UNSUBSCRIBED:
-            reason = messages.twilio_refused(code, detail)
+            reason = twilio_refused(code, detail)
             return SmsError(reason, permanent=True, unsubscribed=True, code=code)
         if 400 <= status < 500 and status not in _TRANSIENT_STATUS:
-            return SmsError(messages.twilio_refused(code, detail), permanent=True, code=code)
+            return SmsError(twilio_refused(code, detail), permanent=True, code=code)
         return SmsError(
-            messages.twilio_unavailable(f"HTTP {status}"),
+            twilio_unavailable(f"HTTP {status}"),
             permanent=False,
             code=code,
             uncertain=status == GATEWAY_TIMEOUT,
         )
     if _never_sent(exc):
-        return SmsError(messages.twilio_unavailable("connection failed"), permanent=False)
+        return SmsError(twilio_unavailable("connection failed"), permanent=False)
     if isinstance(exc, requests.Timeout):
         detail = "no answer in time"
     elif isinstance(exc, requests.ConnectionError):
         detail = "connection lost before the answer"
     else:
         detail = type(exc).__name__
-    return SmsError(messages.twilio_unavailable(detail), permanent=False, uncertain=True)
+    return SmsError(twilio_unavailable(detail), permanent=False, uncertain=True)
 
 
 def _never_sent(exc: Exception) -> bool:

@@ -35,6 +35,7 @@ from consent.services.context import Desk
 from consent.services.inbound import InboundResult, handle_inbound_many, record_delivery
 from webhooks.forms import TWILIO_BODY_LIMIT, read_form
 from webhooks.group_commit import GroupCommit
+from webhooks.twilio_errors import delivery_report
 
 log = logging.getLogger("optdesk.webhooks")
 
@@ -196,5 +197,5 @@ class TwilioHooks:
             raise HTTPException(400, "MessageSid and MessageStatus are required")
         if code is not None and not _ERROR_CODE.fullmatch(code):
             raise HTTPException(400, "ErrorCode is malformed")
-        await run_in_threadpool(record_delivery, self.desk, sid, status, code)
+        await run_in_threadpool(record_delivery, self.desk, delivery_report(sid, status, code))
         return twiml(None)

@@ -12,7 +12,7 @@ from consent.errors import InvalidInput
 from consent.model import Contact, NumberState, SendKind, Source, Status, blocks_until_start
 from consent.policy import OPT_IN_TEXT_INTERVAL, family
 from consent.ports import UnitOfWork
-from consent.records import Delivery, InboundSms, Link, OutboundDraft, OutboxKind
+from consent.records import Delivery, InboundSms, Link, OutboundDraft
 from consent.services.context import (
     Desk,
     notify,
@@ -20,6 +20,7 @@ from consent.services.context import (
     record_evidence,
     record_without_number,
 )
+from consent.services.outbound import queue_text
 
 
 class Outcome(StrEnum):
@@ -124,8 +125,7 @@ def queue_opt_in_text(
     recent = uow.messages.outbound_to(e164, family(kind), now - OPT_IN_TEXT_INTERVAL)
     if any(m.status not in (Delivery.REFUSED, Delivery.FAILED) for m in recent):
         return False
-    msg = uow.messages.add_outbound(OutboundDraft(contact_id, e164, body, kind, None, now), now)
-    uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
+    queue_text(uow, OutboundDraft(contact_id, e164, body, kind, None, now))
     return True
 
 

@@ -193,7 +193,7 @@ class Dispatcher:
             uow.messages.set_status(message.id, Delivery.FAILED, error=err.reason)
             uow.outbox.fail(item.id, err.reason)
             if err.unsubscribed:
-                carrier_opt_out(uow, message, now)
+                carrier_opt_out(uow, message, now, str(err.code) if err.code else None)
             notify(uow, delivery_note(uow, message, "failed", err.reason), now)
             uow.commit()
 

@@ -15,7 +15,7 @@ from consent.records import Message
 from consent.services.contacts import Target, best_number
 from consent.services.context import Desk
 from consent.services.queries import PENDING, ContactView, Counts, view_of
-from consent.services.staff import OptedOut, opt_out_by_staff
+from consent.services.staff import OptedOut, opt_out_target
 
 PAGE_SIZE = 20
 FILTERS = (str(Status.OPTED_IN), str(Status.OPTED_OUT), str(Status.NOT_SUBSCRIBED), PENDING)
@@ -135,18 +135,11 @@ def move_contact(desk: Desk, contact_id: int, project_id: int | None) -> tuple[C
 
 
 def opt_out_contact(desk: Desk, contact_id: int, reason: str, *, actor: str) -> OptedOut:
-    """Opt every number of one contact (by id) out, each number by its exact E.164."""
-    with desk.uow(write=False) as uow:
+    """Opt every number of one contact (by id) out, each by its exact E.164, in one
+    transaction: a failure half-way leaves every number as it was."""
+    with desk.uow() as uow:
         contact = _contact(uow, contact_id)
-        phones = [n.e164 for n in uow.numbers.for_contact(contact.id)]
-    if not phones:
-        raise NotFound(f"{contact.name} has no phone number on file.")
-    changed: list[str] = []
-    already: list[str] = []
-    target = Target(contact, [])
-    for e164 in phones:
-        result = opt_out_by_staff(desk, e164, reason, actor=actor)
-        changed += result.changed
-        already += result.already
-        target = Target(contact, target.numbers + result.target.numbers)
-    return OptedOut(target, changed, already)
+        target = Target(contact, uow.numbers.for_contact(contact.id))
+        result = opt_out_target(uow, target, reason, actor, desk.clock.now())
+        uow.commit()
+    return result

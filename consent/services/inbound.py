@@ -13,19 +13,19 @@ from consent.keywords import TWILIO_OPT_OUT_KEYWORDS as TWILIO_OPT_OUT
 from consent.model import NumberState, SendKind, Source, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
-from consent.records import DELIVERY_RANK, InboundSms, Message, OutboundDraft, OutboxKind
+from consent.records import DELIVERY_RANK, DeliveryReport, InboundSms, Message, OutboundDraft
 from consent.services.answers import confirm_by_reply
 from consent.services.context import Desk, notify, record_change, record_evidence
+from consent.services.outbound import queue_text
 
 log = logging.getLogger("optdesk.inbound")
 
 _OPT_OUT_TYPE = {"STOP": Intent.OPT_OUT, "START": Intent.OPT_IN, "HELP": Intent.HELP}
-UNSUBSCRIBED_AT_CARRIER = "21610"
 
 
 @dataclass(frozen=True)
 class InboundResult:
-    reply: str | None  # a TwiML <Message> body, or None for an empty <Response/>
+    reply: str | None  # the answer texted back at once, or None for no answer
     duplicate: bool = False
     intent: Intent = Intent.NONE
 
@@ -133,7 +133,7 @@ def _claim_key(sms: InboundSms) -> str:
 def _act(
     desk: Desk, uow: UnitOfWork, sms: InboundSms, state: NumberState, intent: Intent, name: str
 ) -> tuple[str | None, str | None, NumberState]:
-    """Act on one text; returns the TwiML reply, the new status if it changed, and the
+    """Act on one text; returns the immediate reply, the new status if it changed, and the
     number's state after the text (what the next text of the batch from it sees)."""
     now = desk.clock.now()
     business = desk.config.business_name
@@ -160,11 +160,8 @@ def _act(
         if not seen_by_twilio:
             # Twilio never saw a revocation in words: we owe the one confirmation.
             body = messages.opt_out_confirmation(business)
-            draft = OutboundDraft(
-                state.contact_id, state.e164, body, SendKind.OPT_OUT_CONFIRMATION, None, now
-            )
-            msg = uow.messages.add_outbound(draft, now)
-            uow.outbox.add(OutboxKind.SMS, {}, now, msg.id)
+            kind = SendKind.OPT_OUT_CONFIRMATION
+            queue_text(uow, OutboundDraft(state.contact_id, state.e164, body, kind, None, now))
             return None, changed, state
         return (messages.opt_out_confirmation(business) if app_answers else None), changed, state
     if word == "yes" and (confirmed := confirm_by_reply(desk, uow, sms, state, now)):
@@ -227,30 +224,31 @@ def _inbound_note(
     }
 
 
-def record_delivery(desk: Desk, sid: str, status: str, error_code: str | None) -> bool:
-    """A Twilio status callback; idempotent, never lowers a status. False when unknown/dup."""
+def record_delivery(desk: Desk, report: DeliveryReport) -> bool:
+    """The carrier's word on one text; idempotent, never lowers a status. False when
+    unknown or a duplicate."""
     now = desk.clock.now()
-    status = status.strip().lower()
+    status = report.status.strip().lower()
     if status not in DELIVERY_RANK:
         return False
     with desk.uow() as uow:
-        if not uow.idempotency.claim(f"status:{sid}:{status}:{error_code or ''}", now):
+        if not uow.idempotency.claim(f"status:{report.sid}:{status}:{report.code or ''}", now):
             return False
-        message = uow.messages.by_sid(sid)
+        message = uow.messages.by_sid(report.sid)
         if message is None:
             return False
-        error = f"Twilio error {error_code}" if error_code else None
+        error = report.error
         uow.messages.set_status(message.id, status, error=error)
-        if error_code == UNSUBSCRIBED_AT_CARRIER:
-            carrier_opt_out(uow, message, now)
+        if report.carrier_opt_out:
+            carrier_opt_out(uow, message, now, report.code)
         if status in ("delivered", "undelivered", "failed"):
             notify(uow, delivery_note(uow, message, status, error), now)
         uow.commit()
     return True
 
 
-def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime) -> None:
-    """Error 21610: the carrier says this exact number unsubscribed; we agree, with evidence."""
+def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime, code: str | None) -> None:
+    """The carrier says this exact number unsubscribed; we agree, with its code as evidence."""
     state = uow.numbers.get(message.e164, lock=True)
     if state is None or (state.status is Status.OPTED_OUT and state.awaiting_start):
         return
@@ -262,9 +260,10 @@ def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime) -> None:
         Source.CARRIER,
         "twilio",
         {
-            "error_code": UNSUBSCRIBED_AT_CARRIER,
+            "error_code": code or "",
             "message_sid": message.twilio_sid or "",
-            "reason": "the carrier reports this number unsubscribed (21610)",
+            "reason": "the carrier reports this number unsubscribed"
+            + (f" ({code})" if code else ""),
         },
         now,
         awaiting_start=True,

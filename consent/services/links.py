@@ -16,6 +16,7 @@ from consent.records import Link
 from consent.services.answers import Answered, Outcome, answer_no, answer_yes
 from consent.services.contacts import find_or_create
 from consent.services.context import Desk
+from consent.services.projects import project_named
 
 __all__ = [
     "Answered",
@@ -61,12 +62,7 @@ def issue_link(
     with desk.uow() as uow:
         contact, created = find_or_create(desk, uow, name, email=email, phone=phone)
         if project is not None:
-            found = uow.projects.by_name(project)
-            if found is None:
-                raise NotFound(
-                    f'There is no project called "{project}". Create it with /sms project new.'
-                )
-            uow.contacts.set_project(contact.id, found.id)
+            uow.contacts.set_project(contact.id, project_named(uow, project).id)
         uow.links.add(token_hash(token), contact.id, required, expires, actor)
         uow.commit()
     url = f"{desk.config.public_url.rstrip('/')}/q/{token}"
@@ -88,7 +84,6 @@ class OpenLink:
     business: str
     question: str
     disclaimer: str
-    disclaimer_version: str
 
 
 def _live_link(desk: Desk, uow: UnitOfWork, token: str) -> tuple[Link, Contact]:
@@ -112,7 +107,6 @@ def open_link(desk: Desk, token: str) -> OpenLink:
         business,
         messages.question(business),
         messages.disclaimer(business),
-        messages.DISCLAIMER_VERSION,
     )
 
 

@@ -11,9 +11,11 @@ from consent.model import NumberState, SendKind, Source, Status, may_staff_set
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
 from consent.ports import UnitOfWork
-from consent.records import Message, OutboundDraft, OutboxKind
+from consent.records import Message, OutboundDraft
 from consent.services.contacts import Target, best_number, resolve
 from consent.services.context import Desk, record_change
+from consent.services.outbound import queue_text
+from consent.services.projects import project_named
 
 MAX_TEXT = 1600  # Twilio's limit for one message body
 
@@ -46,10 +48,7 @@ def _gate(state: NumberState | None, kind: SendKind, at: datetime) -> datetime |
 def _queue(
     uow: UnitOfWork, state: NumberState, body: str, kind: SendKind, actor: str, due: datetime
 ) -> Message:
-    draft = OutboundDraft(state.contact_id, state.e164, body, kind, actor, due)
-    message = uow.messages.add_outbound(draft, due)
-    uow.outbox.add(OutboxKind.SMS, {}, due, message.id)
-    return message
+    return queue_text(uow, OutboundDraft(state.contact_id, state.e164, body, kind, actor, due))
 
 
 def send_text(desk: Desk, who: str, text: str, *, actor: str, once: str | None = None) -> Queued:
@@ -98,31 +97,36 @@ class OptedOut:
 
 def opt_out_by_staff(desk: Desk, who: str, reason: str, *, actor: str) -> OptedOut:
     """Opt the contact's number(s) out by hand, recorded with who and why."""
-    may_staff_set(Status.OPTED_OUT)
-    now = desk.clock.now()
-    reason = " ".join(reason.split())[:500]
     with desk.uow() as uow:
-        target = resolve(desk, uow, who)
-        if not target.numbers:
-            raise NotFound(f"{target.contact.name} has no phone number on file.")
-        changed, already = [], []
-        for state in target.numbers:
-            if state.status is Status.OPTED_OUT:
-                already.append(state.e164)
-                continue
-            evidence = {"reason": reason or "no reason given"}
-            record_change(
-                uow,
-                state,
-                Status.OPTED_OUT,
-                Source.STAFF,
-                actor,
-                evidence,
-                now,
-                contact_name=target.contact.name,
-            )
-            changed.append(state.e164)
+        result = opt_out_target(uow, resolve(desk, uow, who), reason, actor, desk.clock.now())
         uow.commit()
+    return result
+
+
+def opt_out_target(
+    uow: UnitOfWork, target: Target, reason: str, actor: str, now: datetime
+) -> OptedOut:
+    """Opt every number of `target` out in the caller's transaction (staff, by hand)."""
+    may_staff_set(Status.OPTED_OUT)
+    if not target.numbers:
+        raise NotFound(f"{target.contact.name} has no phone number on file.")
+    evidence = {"reason": " ".join(reason.split())[:500] or "no reason given"}
+    changed, already = [], []
+    for state in target.numbers:
+        if state.status is Status.OPTED_OUT:
+            already.append(state.e164)
+            continue
+        record_change(
+            uow,
+            state,
+            Status.OPTED_OUT,
+            Source.STAFF,
+            actor,
+            evidence,
+            now,
+            contact_name=target.contact.name,
+        )
+        changed.append(state.e164)
     return OptedOut(target, changed, already)
 
 
@@ -141,9 +145,7 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
     skipped: Counter[str] = Counter()
     queued = waiting = 0
     with desk.uow() as uow:
-        found = uow.projects.by_name(project)
-        if found is None:
-            raise NotFound(f'There is no project called "{project}".')
+        found = project_named(uow, project)
         for state in uow.numbers.for_project(found.id):
             decision = may_send(state, SendKind.AUTOMATED, now, time_zones(state.e164))
             if isinstance(decision, Refused):

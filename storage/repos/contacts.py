@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from consent.model import Contact, Status
+from consent.ports import Clock
 from storage.repos._base import Repo, name_key
 from storage.tables import contact_t, phone_t
 
@@ -23,8 +23,11 @@ def _contact(row: Any) -> Contact:
 
 
 class SqlContactRepo(Repo):
-    def __init__(self, conn: Connection, before_read: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self, conn: Connection, clock: Clock, before_read: Callable[[], None] | None = None
+    ) -> None:
         super().__init__(conn)
+        self._clock = clock
         # Writes the numbers' pending status changes before a query that reads them.
         self._before_read = before_read
 
@@ -51,7 +54,7 @@ class SqlContactRepo(Repo):
             "name_key": name_key(name),
             "email": email,
             "project_id": project_id,
-            "created_at": datetime.now(UTC),
+            "created_at": self._clock.now(),
         }
         new_id = self._insert_id(_INSERT, values)
         return Contact(id=new_id, name=name, email=email, project_id=project_id)

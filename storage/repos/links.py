@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Connection
 
+from consent.ports import Clock
 from consent.records import Link
 from storage.repos._base import Repo
 from storage.tables import link_t, request_t
@@ -38,10 +40,14 @@ def _link(row: Any) -> Link:
 
 
 class SqlLinkRepo(Repo):
+    def __init__(self, conn: Connection, clock: Clock) -> None:
+        super().__init__(conn)
+        self._clock = clock
+
     def add(
         self, token_hash: str, contact_id: int, required: bool, expires_at: datetime, by: str
     ) -> Link:
-        created_at = datetime.now(UTC)
+        created_at = self._clock.now()
         values = {
             "token_hash": token_hash,
             "contact_id": contact_id,

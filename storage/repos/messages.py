@@ -59,26 +59,10 @@ def _inbound_values(sms: InboundSms, contact_id: int, at: datetime) -> dict[str,
 
 
 class SqlMessageRepo(Repo):
-    def add_inbound(self, sms: InboundSms, contact_id: int, at: datetime) -> Message:
-        media = [{"url": url, "content_type": kind} for url, kind in sms.media]
-        return self._add(
-            direction=str(Direction.INBOUND),
-            contact_id=contact_id,
-            e164=sms.from_,
-            body=sms.body,
-            kind="inbound",
-            status=str(Delivery.RECEIVED),
-            author=None,
-            twilio_sid=sms.sid,
-            media=media,
-            send_after=None,
-            created_at=at,
-        )
-
     def add_inbound_many(
         self, items: Sequence[tuple[InboundSms, int]], at: datetime
     ) -> list[Message]:
-        """`add_inbound` for each (text, contact id): one multi-row INSERT ... RETURNING."""
+        """Each inbound (text, contact id), received: one multi-row INSERT ... RETURNING."""
         if not items:
             return []
         rows = [_inbound_values(sms, contact_id, at) for sms, contact_id in items]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from consent.model import NumberState, Source, Status
+from consent.ports import Clock
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t
@@ -58,8 +59,9 @@ class SqlNumberRepo(Repo):
     """Status changes are written together (one executemany) when the unit of work
     commits, or before any other statement on numbers in the same transaction."""
 
-    def __init__(self, conn: Connection, ledger: SqlLedger) -> None:
+    def __init__(self, conn: Connection, ledger: SqlLedger, clock: Clock) -> None:
         super().__init__(conn)
+        self._clock = clock
         self._ledger = ledger
         self._statuses: dict[int, dict[str, Any]] = {}
 
@@ -103,7 +105,7 @@ class SqlNumberRepo(Repo):
         multi-row INSERT ... RETURNING for the contacts, one for the numbers."""
         if not names_by_e164:
             return {}
-        now = datetime.now(UTC)
+        now = self._clock.now()
         e164s = list(names_by_e164)
         contacts = []
         for e164 in e164s:

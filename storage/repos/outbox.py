@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from consent.ports import Clock
 from consent.records import OutboxItem, OutboxKind
 from storage.repos._base import Repo
 from storage.tables import outbox_t
@@ -21,8 +22,9 @@ class SqlOutbox(Repo):
     """Rows added in a transaction are written together (one executemany) when the unit
     of work commits, or before any read of the outbox in the same transaction."""
 
-    def __init__(self, conn: Connection) -> None:
+    def __init__(self, conn: Connection, clock: Clock) -> None:
         super().__init__(conn)
+        self._clock = clock
         self._added: list[dict[str, Any]] = []
 
     def flush(self) -> None:
@@ -49,7 +51,7 @@ class SqlOutbox(Repo):
             "attempts": 0,
             "leased_until": None,
             "last_error": None,
-            "created_at": datetime.now(UTC),
+            "created_at": self._clock.now(),
         }
         self._added.append(values)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from bot.cli import join_args, run_cli_command, run_cli_reply
+from bot.cli import join_args, run_cli_reply
 from consent.services.context import Desk
 from tests.bot import seed
 
@@ -13,7 +13,7 @@ NY = ZoneInfo("America/New_York")
 
 
 def run(desk: Desk, text: str) -> str:
-    return run_cli_command(desk, text, tz=NY)
+    return run_cli_reply(desk, text, tz=NY).plain
 
 
 def test_link_from_a_terminal(desk: Desk) -> None:
@@ -32,7 +32,7 @@ def test_status_counts_and_one_contact(desk: Desk) -> None:
 
 def test_send_acts_as_local_staff(desk: Desk) -> None:
     cid = seed.opted_in(desk, "Ann", ANN)
-    out = run_cli_command(desk, "send Ann Tom & Jerry <3", actor="cli:alice")
+    out = run_cli_reply(desk, "send Ann Tom & Jerry <3", actor="cli:alice").plain
     assert "Text to Ann (+1 415-555-0100) queued" in out
     [message] = seed.outbound(desk, cid)
     assert (message.body, message.author) == ("Tom & Jerry <3", "cli:alice")

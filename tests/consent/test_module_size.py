@@ -29,3 +29,15 @@ def test_every_function_in_the_consent_modules_is_at_most_60_lines() -> None:
                 if length > 60:
                     long.append(f"{path.name}:{node.name} {length} lines")
     assert long == []
+
+
+def test_the_consent_core_speaks_of_no_vendor_markup_or_error_code() -> None:
+    """TwiML, Twilio's error codes and HTML page copy live at the webhooks edge."""
+    words = ("twiml", "21610", "<html", "PAGE_HEADING", "PROBLEM_PAGES", "TWILIO_ERRORS")
+    found = [
+        f"{path.relative_to(CONSENT).as_posix()}: {word}"
+        for path in CONSENT.rglob("*.py")
+        for word in words
+        if word.casefold() in path.read_text(encoding="utf-8").casefold()
+    ]
+    assert found == []

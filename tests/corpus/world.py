@@ -424,7 +424,8 @@ def _seed(desk: Desk, uow_factory: SqlUnitOfWorkFactory, clock: FixedClock) -> d
     seed.thread(desk, NOTIFY, ann, THREAD_TS)
     live = issue_link(desk, ADA, actor="USEED").url.rsplit("/", 1)[1]
     required = issue_link(desk, "Rae Required", actor="USEED", required=True)
-    past = Desk(uow_factory, FixedClock(clock.at - timedelta(days=45)), desk.config)
+    then = FixedClock(clock.at - timedelta(days=45))
+    past = Desk(SqlUnitOfWorkFactory(uow_factory.engine, then), then, desk.config)
     expired = issue_link(past, "Old Link", actor="USEED").url.rsplit("/", 1)[1]
     return {
         "contacts": {"ann": ann, "bob": bob, "eve": eve, "olive": olive, "pat": pat, "sam": sam1},
@@ -442,8 +443,8 @@ def running_world(db_url: str) -> Iterator[World]:
     """Migrate, seed, start FakeSlack and both servers; stop everything afterwards."""
     engine = make_engine(db_url)
     upgrade(engine)
-    uow_factory = SqlUnitOfWorkFactory(engine)
     clock = FixedClock(NOON_NY)
+    uow_factory = SqlUnitOfWorkFactory(engine, clock)
     config = DeskConfig(
         business_name=BUSINESS,
         business_contact="hello@bloom.example",

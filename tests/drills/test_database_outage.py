@@ -222,7 +222,7 @@ def _assert_each_stop_once(db: Db, stops: list[Inbound], client: Inbound) -> Non
 def _text(db_url: str, phone: str, body: str) -> None:
     engine = make_engine(db_url)
     try:
-        desk = Desk(SqlUnitOfWorkFactory(engine), SystemClock(), DeskConfig())
+        desk = Desk(SqlUnitOfWorkFactory(engine, clock := SystemClock()), clock, DeskConfig())
         send_text(desk, phone, body, actor="drill")
     finally:
         engine.dispose()

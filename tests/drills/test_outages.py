@@ -67,7 +67,7 @@ class Rig:
 @pytest.fixture
 def rig(migrated_engine: Engine, caplog: pytest.LogCaptureFixture) -> Iterator[Rig]:
     config = DeskConfig(business_name="Drill Studio", notify_channel="C0NOTIFY")
-    desk = Desk(SqlUnitOfWorkFactory(migrated_engine), SystemClock(), config)
+    desk = Desk(SqlUnitOfWorkFactory(migrated_engine, clock := SystemClock()), clock, config)
     db = Db(migrated_engine.url.render_as_string(hide_password=False))
     with FakeTwilio() as twilio, FakeSlack() as slack:
         gateway = TwilioGateway(

@@ -77,7 +77,7 @@ def _errors(server: Server) -> list[str]:
 def _queue_texts(db_url: str, phones: list[str], bodies: list[str]) -> None:
     """Queue texts through the use case, from several threads, as staff would."""
     engine = make_engine(db_url)
-    desk = Desk(SqlUnitOfWorkFactory(engine), SystemClock(), DeskConfig())
+    desk = Desk(SqlUnitOfWorkFactory(engine, clock := SystemClock()), clock, DeskConfig())
     try:
         with ThreadPoolExecutor(4) as pool:
             jobs = [

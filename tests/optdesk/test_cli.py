@@ -33,7 +33,7 @@ def cli_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, db_url: str) -> str
 
 
 def _desk(url: str) -> Desk:
-    return Desk(SqlUnitOfWorkFactory(make_engine(url)), FixedClock(), DeskConfig())
+    return Desk(SqlUnitOfWorkFactory(make_engine(url), clock := FixedClock()), clock, DeskConfig())
 
 
 def _history(url: str) -> None:

@@ -360,7 +360,7 @@ def test_the_worker_posts_to_slack_with_only_a_bot_token(tmp_path: Path) -> None
     engine = make_engine(url)
     upgrade(engine)
     config = DeskConfig(business_name="Lumen Studio", notify_channel="C0NOTIFY")
-    desk = Desk(SqlUnitOfWorkFactory(engine), SystemClock(), config)
+    desk = Desk(SqlUnitOfWorkFactory(engine, clock := SystemClock()), clock, config)
     handle_inbound(desk, InboundSms("SM" + "b" * 32, "+14155550100", "+15005550006", "hello?"))
     with FakeSlack() as fake:
         env = base_env(

@@ -9,6 +9,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from consent.services.context import SystemClock
 from storage.engine import make_engine, normalize_url
 from storage.uow import SqlUnitOfWorkFactory
 
@@ -41,7 +42,7 @@ def _sqlite_factory(tmp_path: Path) -> tuple[Engine, SqlUnitOfWorkFactory]:
 
     engine = make_engine(f"sqlite:///{tmp_path / 'locks.db'}")
     upgrade(engine)
-    return engine, SqlUnitOfWorkFactory(engine)
+    return engine, SqlUnitOfWorkFactory(engine, SystemClock())
 
 
 def test_sqlite_writers_queue_at_begin_while_readers_go_on(tmp_path: Path) -> None:

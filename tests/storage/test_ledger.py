@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from consent.model import GENESIS_HASH, Status, verify_chain
+from consent.services.context import SystemClock
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
@@ -149,6 +150,6 @@ def _migrated(url: str) -> Iterator[tuple[Engine, SqlUnitOfWorkFactory]]:
     engine = make_engine(url)
     try:
         upgrade(engine)
-        yield engine, SqlUnitOfWorkFactory(engine)
+        yield engine, SqlUnitOfWorkFactory(engine, SystemClock())
     finally:
         engine.dispose()

@@ -37,7 +37,7 @@ def test_an_inbound_text_is_stored_with_its_media(
         "SM" + "a" * 32, E164, "+15005550006", "Photo 📷", media=(("https://m/1", "image/jpeg"),)
     )
     with uow_factory() as uow:
-        added = uow.messages.add_inbound(sms, contact_id, T0)
+        (added,) = uow.messages.add_inbound_many([(sms, contact_id)], T0)
         uow.commit()
     with uow_factory(write=False) as uow:
         stored = uow.messages.by_sid(sms.sid)

@@ -7,8 +7,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from consent.model import GENESIS_HASH
+from consent.services.context import SystemClock
 from storage import migrate
-from storage.engine import database_status, make_engine
+from storage.engine import make_engine
+from storage.migrate import database_status
 
 
 def test_migrated_schema_matches_the_models(migrated_engine: Engine) -> None:
@@ -104,7 +106,7 @@ def test_0002_keeps_every_event_and_its_hash_and_allows_events_without_a_number(
                 ),
                 {"at": at},
             ).scalar_one()
-        factory = SqlUnitOfWorkFactory(engine)
+        factory = SqlUnitOfWorkFactory(engine, SystemClock())
         with factory() as uow:
             for phone in ("+14155550100", "+14155550101"):
                 draft = EventDraft(phone, contact, Status.OPTED_IN, Source.QUESTIONNAIRE, "c")
@@ -124,5 +126,22 @@ def test_0002_keeps_every_event_and_its_hash_and_allows_events_without_a_number(
         assert report.ok and report.count == 3
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(sa.text("UPDATE consent_event SET actor = 'x'"))
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+def test_servers_that_start_at_once_migrate_one_after_another_under_one_lock(
+    postgres_url: str,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    engine = make_engine(postgres_url)
+    try:
+        with ThreadPoolExecutor(4) as pool:
+            done = list(pool.map(lambda _: migrate.upgrade(postgres_url), range(4)))
+        assert done == [None] * 4
+        assert migrate.is_up_to_date(engine)
+        assert migrate.check_models_match(engine) == []
     finally:
         engine.dispose()

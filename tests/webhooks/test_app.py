@@ -14,7 +14,8 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
 from consent.errors import Forbidden, NotFound
-from storage.engine import database_status, make_engine
+from storage.engine import make_engine
+from storage.migrate import database_status
 from tests.webhooks.conftest import CSRF_SECRET, SiteFactory
 from tests.webhooks.helpers import LiveServer, Site
 from webhooks.app import create_app

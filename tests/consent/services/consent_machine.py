@@ -54,6 +54,7 @@ from tests.consent.services.consent_model import (
     violation,
 )
 from tests.support import FixedClock, RecordingNotifier
+from webhooks.twilio_errors import delivery_report
 
 PHONES = ("+12125550101", "+14155550102", "+13055550103")
 NAMES = ("Ann Lee", "Bo Chen", "Cy Diaz")
@@ -107,7 +108,7 @@ class World:
         if self.engine is not None:
             self.engine.dispose()
         self.engine = make_engine(f"sqlite:///{self.folder / 'optdesk.db'}")
-        self.desk = Desk(SqlUnitOfWorkFactory(self.engine), self.clock, self.config)
+        self.desk = Desk(SqlUnitOfWorkFactory(self.engine, self.clock), self.clock, self.config)
         self.dispatcher = Dispatcher(self.desk, ObservingGateway(self), RecordingNotifier())
 
     def client(self, e164: str) -> Client:
@@ -343,7 +344,7 @@ class ConsentMachine(RuleBasedStateMachine):
         self._step()
         sid = data.draw(st.sampled_from(sorted(self.world.sids)))
         now = self.world.clock.now()
-        if inbound.record_delivery(self.desk, sid, "undelivered", "21610"):
+        if inbound.record_delivery(self.desk, delivery_report(sid, "undelivered", "21610")):
             self.world.client(self.world.sids[sid]).opt_out(now, by_revocation=False)
 
     # time and processes ------------------------------------------------------------------------

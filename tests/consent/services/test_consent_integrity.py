@@ -16,6 +16,7 @@ from consent.services.context import Desk
 from consent.services.dispatch import Dispatcher
 from consent.services.links import Outcome
 from tests.support import FixedClock, RecordingGateway, RecordingNotifier
+from webhooks.twilio_errors import delivery_report
 
 ANN = "+14155550100"
 BO = "+14155550177"
@@ -172,7 +173,7 @@ def test_a_yes_after_a_keyword_carrier_or_staff_opt_out_waits_for_start(
         inbound.handle_inbound(desk, _sms("please stop texting me", 1))
     else:
         (sid,) = [m.twilio_sid for m in queries.contact_view(desk, "Ann Lee").messages]
-        assert sid and inbound.record_delivery(desk, sid, "undelivered", "21610")
+        assert sid and inbound.record_delivery(desk, delivery_report(sid, "undelivered", "21610"))
     _dispatch(desk, gateway)
     texts = len(gateway.sent)
     for _ in range(2):  # a second Yes is no different

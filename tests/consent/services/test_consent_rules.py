@@ -14,6 +14,7 @@ from consent.services.context import Desk
 from consent.services.dispatch import Dispatcher
 from consent.services.links import Outcome
 from tests.support import FixedClock, RecordingGateway, RecordingNotifier
+from webhooks.twilio_errors import delivery_report
 
 ANN = "+14155550100"
 
@@ -170,7 +171,7 @@ def test_error_21610_marks_the_number_opted_out_by_the_carrier(desk: Desk) -> No
     gateway = _dispatch(desk)
     (sid,) = [m.twilio_sid for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
     assert sid and gateway.sent
-    assert inbound.record_delivery(desk, sid, "undelivered", "21610")
+    assert inbound.record_delivery(desk, delivery_report(sid, "undelivered", "21610"))
     (number,) = queries.contact_view(desk, "Ann Lee").numbers
     assert (number.status, number.source, number.awaiting_start) == (
         Status.OPTED_OUT,
@@ -184,8 +185,8 @@ def test_a_late_sent_never_overwrites_delivered(desk: Desk) -> None:
     _dispatch(desk)
     (msg,) = [m for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
     assert msg.twilio_sid
-    inbound.record_delivery(desk, msg.twilio_sid, "delivered", None)
-    inbound.record_delivery(desk, msg.twilio_sid, "sent", None)
+    inbound.record_delivery(desk, delivery_report(msg.twilio_sid, "delivered", None))
+    inbound.record_delivery(desk, delivery_report(msg.twilio_sid, "sent", None))
     (msg,) = [m for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
     assert msg.status == "delivered"
 
