@@ -23,6 +23,7 @@ from consent.model import (
     Source,
     Status,
 )
+from consent.notes import Note
 from consent.records import (
     InboundSms,
     Link,
@@ -285,6 +286,16 @@ class NotifyError(Exception):
 
 
 class Notifier(Protocol):
-    async def post(self, channel: str, thread_ts: str | None, note: Mapping[str, Any]) -> str:
-        """Post one notification (rendered by the adapter); returns the message ts."""
+    async def post(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        note: Note,
+        *,
+        note_id: int | None = None,
+        attempt: int = 1,
+    ) -> str:
+        """Post one notification (rendered by the adapter); returns the message ts.
+        `note_id` names the outbox row (the same on every attempt), so on a later
+        `attempt` the adapter can find a post an earlier one made after all."""
         ...
