@@ -300,7 +300,7 @@ def test_a_revocation_in_words_names_its_rule_in_the_note(site: Site) -> None:
     note = _inbound_note(site, "stop all these f***ing texts")
     text = note_text(note, plain_text=True)
     assert "“stop all these f***ing texts” (stop + the texts)" in text
-    assert note["rule"] == "stop + the texts"
+    assert note.rule == "stop + the texts"
 
 
 def test_twilio_own_keywords_get_no_second_confirmation_and_the_others_get_one(site: Site) -> None:
