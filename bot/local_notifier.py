@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Mapping
-from typing import Any
 
 from bot.notes import note_text
+from consent.notes import Note
 
 log = logging.getLogger("optdesk.bot")
 
@@ -18,7 +17,15 @@ class LocalNotifier:
     def __init__(self) -> None:
         self._counter = itertools.count(1)
 
-    async def post(self, channel: str, thread_ts: str | None, note: Mapping[str, Any]) -> str:
+    async def post(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        note: Note,
+        *,
+        note_id: int | None = None,
+        attempt: int = 1,
+    ) -> str:
         where = f"#{channel}" if channel else "(no channel)"
         thread = f" in thread {thread_ts}" if thread_ts else ""
         text = note_text(note, plain_text=True).replace("\n", " / ")

@@ -1,13 +1,20 @@
-"""Notifications (the dicts the consent core queues) as Slack blocks and as plain text. Pure."""
+"""Notifications (the notes the consent core queues) as Slack blocks and as plain text. Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from typing import assert_never
 
 from bot import blocks as bk
 from bot import ids
 from bot.fmt import MRKDWN, PLAIN, Fmt, section
+from consent.notes import (
+    ConsentNote,
+    DeliveryNote,
+    InboundNote,
+    Note,
+    NumberTakenNote,
+    UnknownNote,
+)
 from consent.phones import display_phone
 
 MAX_BODY = 2500
@@ -30,10 +37,9 @@ DELIVERY = {
 }
 
 
-def _who(f: Fmt, note: Mapping[str, Any]) -> str:
-    phone = f.esc(display_phone(str(note.get("phone") or "")))
-    name = str(note.get("contact") or "")
-    return f"{f.b(f.esc(name))} ({phone})" if name else f.b(phone)
+def _who(f: Fmt, note: Note) -> str:
+    phone = f.esc(display_phone(note.phone))
+    return f"{f.b(f.esc(note.contact))} ({phone})" if note.contact else f.b(phone)
 
 
 def _body(f: Fmt, body: str) -> str:
@@ -41,37 +47,36 @@ def _body(f: Fmt, body: str) -> str:
     return f.quote(body) if body else f.i("(no text)")
 
 
-def consent_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
-    status, source = str(note.get("status")), str(note.get("source"))
+def consent_lines(f: Fmt, note: ConsentNote) -> list[str]:
+    status, source = note.status, note.source
     how = SOURCES.get(source, f.esc(source))
-    by = f" by {f.actor(str(note.get('actor') or ''))}" if source == "staff" else ""
+    by = f" by {f.actor(note.actor)}" if source == "staff" else ""
     icon = {"opted in": ":white_check_mark:", "opted out": ":no_entry:"}.get(
         status, ":grey_question:"
     )
-    if note.get("awaiting_start") and source == "questionnaire":
+    if note.awaiting_start and source == "questionnaire":
         line = (
             f"{icon} {_who(f, note)} answered Yes {how}, but the number stays opted out "
             "until they text START (it was opted out by text, by the carrier or by staff)."
         )
     else:
         line = f"{icon} {_who(f, note)} {f.b(status)} {how}{by}."
-    reason = str(note.get("reason") or "")
+    reason = note.reason
     return [line + (f" Reason: {f.esc(reason)}" if reason else "")]
 
 
-def _trigger(f: Fmt, note: Mapping[str, Any]) -> str:
+def _trigger(f: Fmt, note: InboundNote) -> str:
     """“the words” (the rule), or "" when the note does not say."""
-    words, rule = str(note.get("trigger") or ""), str(note.get("rule") or "")
-    if not words:
+    if not note.trigger:
         return ""
-    return f"“{f.esc(words)}”" + (f" ({f.esc(rule)})" if rule else "")
+    return f"“{f.esc(note.trigger)}”" + (f" ({f.esc(note.rule)})" if note.rule else "")
 
 
-def inbound_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
-    lines = [f":speech_balloon: {_who(f, note)} texted:", _body(f, str(note.get("body") or ""))]
-    intent = str(note.get("intent") or "")
+def inbound_lines(f: Fmt, note: InboundNote) -> list[str]:
+    lines = [f":speech_balloon: {_who(f, note)} texted:", _body(f, note.body)]
+    intent = note.intent
     trigger = _trigger(f, note)
-    if intent == "opt_out" and note.get("wrong_number"):
+    if intent == "opt_out" and note.wrong_number:
         lines.append(
             f"This looks like a wrong-number reply ({trigger}): the number is opted out, "
             "as it may now belong to someone else."
@@ -87,23 +92,22 @@ def inbound_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
         )
     elif intent == "opt_in":
         lines.append("They asked to receive texts again.")
-    elif note.get("status") == "opted in":
+    elif note.status == "opted in":
         lines.append("They confirmed by replying YES to our request: the number is opted in.")
-    for url in note.get("media") or []:
-        lines.append(f"Attachment: {f.esc(str(url))}")
+    for url in note.media:
+        lines.append(f"Attachment: {f.esc(url)}")
     return lines
 
 
-def delivery_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
-    status = str(note.get("status") or "")
-    head = DELIVERY.get(status, f"Text {f.esc(status)}")
-    error = str(note.get("error") or "")
+def delivery_lines(f: Fmt, note: DeliveryNote) -> list[str]:
+    head = DELIVERY.get(note.status, f"Text {f.esc(note.status)}")
+    error = note.error
     line = f"{head} to {_who(f, note)}" + (f": {f.esc(error)}" if error else ".")
-    return [line, _body(f, str(note.get("body") or ""))]
+    return [line, _body(f, note.body)]
 
 
-def taken_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
-    holder = f.b(f.esc(str(note.get("holder") or "another contact")))
+def taken_lines(f: Fmt, note: NumberTakenNote) -> list[str]:
+    holder = f.b(f.esc(note.holder or "another contact"))
     return [
         f":warning: {_who(f, note)} answered Yes on their questionnaire link with a number "
         f"that is on file for {holder}. Nothing was changed and nothing was sent; the "
@@ -111,48 +115,63 @@ def taken_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def note_lines(f: Fmt, note: Mapping[str, Any]) -> list[str]:
-    kind = note.get("type")
-    if kind == "consent":
-        return consent_lines(f, note)
-    if kind == "number_taken":
-        return taken_lines(f, note)
-    if kind == "inbound":
-        return inbound_lines(f, note)
-    if kind == "delivery":
-        return delivery_lines(f, note)
-    return [f"optdesk: {f.esc(str(kind))} notification"]
+def note_lines(f: Fmt, note: Note) -> list[str]:
+    match note:
+        case ConsentNote():
+            return consent_lines(f, note)
+        case NumberTakenNote():
+            return taken_lines(f, note)
+        case InboundNote():
+            return inbound_lines(f, note)
+        case DeliveryNote():
+            return delivery_lines(f, note)
+        case UnknownNote():
+            return [f"optdesk: {f.esc(note.kind)} notification"]
+        case _:
+            assert_never(note)
 
 
-def note_text(note: Mapping[str, Any], *, plain_text: bool = False) -> str:
+def note_text(note: Note, *, plain_text: bool = False) -> str:
     """One line of fallback text (mrkdwn, escaped) or the plain text for logs."""
     return "\n".join(note_lines(PLAIN if plain_text else MRKDWN, note))
 
 
-def _media_blocks(note: Mapping[str, Any]) -> list[bk.Block]:
+def _media_blocks(note: InboundNote) -> list[bk.Block]:
     out: list[bk.Block] = []
-    types = list(note.get("media_types") or [])
-    for n, url in enumerate(list(note.get("media") or [])[:5]):
-        kind = str(types[n]) if n < len(types) else ""
-        if kind.startswith("image/") and str(url).startswith("https://"):
+    for n, url in enumerate(note.media[:5]):
+        kind = note.media_types[n] if n < len(note.media_types) else ""
+        if kind.startswith("image/") and url.startswith("https://"):
             out.append(
                 {
                     "type": "image",
-                    "image_url": str(url)[:3000],
+                    "image_url": url[:3000],
                     "alt_text": f"picture {n + 1} from the client",
                 }
             )
     return out
 
 
-def note_blocks(
-    note: Mapping[str, Any], *, top_level: bool, thread_replies: str = "confirm"
-) -> list[bk.Block]:
+def _flag_actions(f: Fmt, note: InboundNote) -> bk.Block:
+    """The Opt out button under a text that might be a request to stop."""
+    value = f"{note.contact_id}:{note.phone}"
+    confirm = bk.confirm_dialog(
+        "Opt this number out?",
+        f"Opt {f.esc(display_phone(note.phone))} out of all texts? "
+        "Only the client can opt back in.",
+        "Opt out",
+    )
+    return bk.actions(
+        f"flag:{note.message_id}",
+        bk.button("Opt out", ids.OPT_OUT_NUMBER, value, style="danger", confirm=confirm),
+    )
+
+
+def note_blocks(note: Note, *, top_level: bool, thread_replies: str = "confirm") -> list[bk.Block]:
     """Blocks for one note; the first message of a contact's thread names them, with buttons."""
     f = MRKDWN
     lines = note_lines(f, note)
     blocks: list[bk.Block] = []
-    contact_id = int(note.get("contact_id") or 0)
+    contact_id = note.contact_id
     if top_level and contact_id:
         blocks.append(
             section(
@@ -161,32 +180,34 @@ def note_blocks(
             )
         )
     blocks.extend(section(line) for line in lines if line)
-    if note.get("type") == "inbound":
+    inbound = isinstance(note, InboundNote)
+    if isinstance(note, InboundNote):
         blocks.extend(_media_blocks(note))
-    if note.get("type") == "inbound" and note.get("intent") == "maybe_opt_out" and contact_id:
-        value = f"{contact_id}:{note.get('phone')}"
-        confirm = bk.confirm_dialog(
-            "Opt this number out?",
-            f"Opt {f.esc(display_phone(str(note.get('phone'))))} out of all texts? "
-            "Only the client can opt back in.",
-            "Opt out",
-        )
-        blocks.append(
-            bk.actions(
-                f"flag:{note.get('message_id')}",
-                bk.button("Opt out", ids.OPT_OUT_NUMBER, value, style="danger", confirm=confirm),
-            )
-        )
-    if contact_id and (top_level or note.get("type") == "inbound"):
+        if note.intent == "maybe_opt_out" and contact_id:
+            blocks.append(_flag_actions(f, note))
+    if contact_id and (top_level or inbound):
         blocks.append(_contact_actions(note, contact_id))
     return blocks[:50]
 
 
-def _contact_actions(note: Mapping[str, Any], contact_id: int) -> bk.Block:
-    name = str(note.get("contact") or display_phone(str(note.get("phone") or "")))
+def _reference(note: Note) -> str:
+    """What a note's buttons block is about: its text, or its ledger event."""
+    match note:
+        case InboundNote() | DeliveryNote():
+            return str(note.message_id or "")
+        case ConsentNote():
+            return str(note.seq or "")
+        case NumberTakenNote() | UnknownNote():
+            return ""
+        case _:
+            assert_never(note)
+
+
+def _contact_actions(note: Note, contact_id: int) -> bk.Block:
+    name = note.contact or display_phone(note.phone)
     value = str(contact_id)
     return bk.actions(
-        f"note:{contact_id}:{note.get('message_id') or note.get('seq') or ''}",
+        f"note:{contact_id}:{_reference(note)}",
         bk.button("Reply", ids.SEND, value, style="primary"),
         bk.button(
             "Opt out",

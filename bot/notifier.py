@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable, Mapping
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, assert_never
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.notes import note_blocks, note_text
 from bot.slack_errors import SLACK_ERRORS, error_code
+from consent.notes import (
+    ConsentNote,
+    DeliveryNote,
+    InboundNote,
+    Note,
+    NumberTakenNote,
+    UnknownNote,
+)
 from consent.ports import NotifyError
 
 log = logging.getLogger("optdesk.bot")
@@ -57,22 +65,29 @@ class SlackNotifier:
         self.home_refresh = home_refresh
         self.thread_replies = thread_replies  # OPTDESK_THREAD_REPLIES, told in each thread
 
-    async def post(self, channel: str, thread_ts: str | None, note: Mapping[str, Any]) -> str:
+    async def post(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        note: Note,
+        *,
+        note_id: int | None = None,
+        attempt: int = 1,
+    ) -> str:
         if not channel:
             log.warning(
                 "no Slack channel for a %s note (set OPTDESK_NOTIFY_CHANNEL): %s",
-                note.get("type"),
+                note.kind,
                 note_text(note, plain_text=True),
             )
             return ""
-        note_id = note.get("note_id")
         metadata = (
             {"event_type": EVENT_TYPE, "event_payload": {"note_id": note_id}}
             if note_id is not None
             else None
         )
         earlier = None
-        if note_id is not None and int(note.get("attempt") or 1) > 1:
+        if note_id is not None and attempt > 1:
             earlier = await self._find_posted(channel, thread_ts, note_id)
         if earlier:
             log.info(
@@ -84,8 +99,7 @@ class SlackNotifier:
             ts = earlier
         else:
             ts = await self._post_note(channel, thread_ts, note, metadata)
-        changed = note.get("type") == "consent" or bool(note.get("status"))
-        if changed and self.home_refresh is not None:
+        if changes_status(note) and self.home_refresh is not None:
             await self._refresh_home()
         return ts
 
@@ -93,7 +107,7 @@ class SlackNotifier:
         self,
         channel: str,
         thread_ts: str | None,
-        note: Mapping[str, Any],
+        note: Note,
         metadata: dict[str, Any] | None,
     ) -> str:
         blocks = note_blocks(note, top_level=thread_ts is None, thread_replies=self.thread_replies)
@@ -178,6 +192,19 @@ class SlackNotifier:
             await self.home_refresh()
         except Exception:  # the note is posted: a stale home tab must not re-post it
             log.exception("could not refresh the App Home after a consent change")
+
+
+def changes_status(note: Note) -> bool:
+    """Whether a note may change what the App Home shows (a status, a delivery)."""
+    match note:
+        case ConsentNote():
+            return True
+        case InboundNote() | DeliveryNote():
+            return bool(note.status)
+        case NumberTakenNote() | UnknownNote():
+            return False
+        case _:
+            assert_never(note)
 
 
 def _with_note_id(messages: list[Any], note_id: Any) -> str | None:

@@ -8,7 +8,6 @@ SQLite/PostgreSQL and fake Twilio/Slack servers behind the real adapters.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
@@ -32,6 +31,11 @@ from consent.records import (
     OutboxItem,
     OutboxKind,
 )
+from consent.senders import Notifier as Notifier
+from consent.senders import NotifyError as NotifyError
+from consent.senders import SendResult as SendResult
+from consent.senders import SmsError as SmsError
+from consent.senders import SmsGateway as SmsGateway
 
 
 class Clock(Protocol):
@@ -225,66 +229,4 @@ class UnitOfWork(Protocol):
 class UnitOfWorkFactory(Protocol):
     def __call__(self, *, write: bool = True) -> UnitOfWork:
         """A new unit of work; `write` takes the write lock up front where that matters."""
-        ...
-
-
-@dataclass(frozen=True)
-class SendResult:
-    sid: str
-    status: str
-
-
-class SmsError(Exception):
-    """A gateway failure. `permanent` errors are not retried; `unsubscribed`: the carrier
-    says the recipient opted out (the gateway maps its own error code onto it).
-
-    `uncertain`: the request may have reached the carrier although no answer came back (a
-    read timeout, a dropped connection): the text may be out, so look before sending again.
-    """
-
-    def __init__(
-        self,
-        reason: str,
-        *,
-        permanent: bool,
-        unsubscribed: bool = False,
-        code: int | None = None,
-        uncertain: bool = False,
-    ) -> None:
-        super().__init__(reason)
-        self.reason, self.permanent, self.unsubscribed, self.code = (
-            reason,
-            permanent,
-            unsubscribed,
-            code,
-        )
-        self.uncertain = uncertain
-
-
-class SmsGateway(Protocol):
-    def pace(self) -> float:
-        """Block until the sending rate allows one more text; returns the seconds waited.
-        The dispatcher calls it before `send` and checks the gate again after a wait, so a
-        STOP that lands while a text waits for its slot wins."""
-        ...
-
-    def send(self, to: str, body: str, message_id: int) -> SendResult:
-        """Hand one text to the carrier at once (`pace` first); raises SmsError."""
-        ...
-
-    def find_sent(self, to: str, body: str, since: datetime) -> list[SendResult]:
-        """Texts with exactly this body the carrier took for `to` at or after `since`, newest
-        first. Twilio has no idempotency key: before sending a text again, the dispatcher
-        asks here whether an earlier attempt whose answer was lost got through. Raises
-        SmsError when it cannot tell."""
-        ...
-
-
-class NotifyError(Exception):
-    """A notifier failure that is worth retrying."""
-
-
-class Notifier(Protocol):
-    async def post(self, channel: str, thread_ts: str | None, note: Mapping[str, Any]) -> str:
-        """Post one notification (rendered by the adapter); returns the message ts."""
         ...

@@ -6,13 +6,14 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import uvicorn
 
+from consent.notes import Note
 from consent.ports import NotifyError, SendResult, SmsError
 
 # 12:00 in New York on a summer weekday: inside every US quiet-hours window.
@@ -57,13 +58,21 @@ class RecordingGateway:
 
 @dataclass
 class RecordingNotifier:
-    posts: list[tuple[str, str | None, Mapping[str, Any]]] = field(default_factory=list)
+    posts: list[tuple[str, str | None, Note]] = field(default_factory=list)
     fail: bool = False
 
-    async def post(self, channel: str, thread_ts: str | None, note: Mapping[str, Any]) -> str:
+    async def post(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        note: Note,
+        *,
+        note_id: int | None = None,
+        attempt: int = 1,
+    ) -> str:
         if self.fail:
             raise NotifyError("slack is down")
-        self.posts.append((channel, thread_ts, dict(note)))
+        self.posts.append((channel, thread_ts, note))
         return f"1700000000.{len(self.posts):06d}"
 
 

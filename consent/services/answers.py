@@ -10,6 +10,7 @@ from enum import StrEnum
 from consent import messages
 from consent.errors import InvalidInput
 from consent.model import Contact, NumberState, SendKind, Source, Status, blocks_until_start
+from consent.notes import ConsentNote, NumberTakenNote
 from consent.policy import OPT_IN_TEXT_INTERVAL, family
 from consent.ports import UnitOfWork
 from consent.records import Delivery, InboundSms, Link, OutboundDraft
@@ -158,28 +159,14 @@ def confirm_by_reply(
 
 def _taken_note(
     contact: Contact, e164: str, state: NumberState, holder: Contact | None
-) -> dict[str, object]:
-    return {
-        "type": "number_taken",
-        "contact_id": contact.id,
-        "contact": contact.name,
-        "phone": e164,
-        "holder_id": state.contact_id,
-        "holder": holder.name if holder else "",
-    }
+) -> NumberTakenNote:
+    holder_name = holder.name if holder else ""
+    return NumberTakenNote(contact.id, contact.name, e164, state.contact_id, holder_name)
 
 
-def _waits_note(contact: Contact, state: NumberState, actor: str, seq: int) -> dict[str, object]:
-    return {
-        "type": "consent",
-        "contact_id": contact.id,
-        "contact": contact.name,
-        "phone": state.e164,
-        "status": str(state.status),
-        "previous": str(state.status),
-        "source": str(Source.QUESTIONNAIRE),
-        "actor": actor,
-        "reason": "",
-        "awaiting_start": True,
-        "seq": seq,
-    }
+def _waits_note(contact: Contact, state: NumberState, actor: str, seq: int) -> ConsentNote:
+    status = str(state.status)
+    source = str(Source.QUESTIONNAIRE)
+    return ConsentNote(
+        contact.id, contact.name, state.e164, status, status, source, actor, "", True, seq
+    )

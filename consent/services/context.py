@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
 from consent.model import (
     EFFECT,
@@ -16,6 +16,7 @@ from consent.model import (
     Source,
     Status,
 )
+from consent.notes import ConsentNote, Note, to_payload
 from consent.ports import Clock, UnitOfWork, UnitOfWorkFactory
 from consent.records import OutboxKind
 
@@ -47,9 +48,9 @@ class Desk:
     config: DeskConfig
 
 
-def notify(uow: UnitOfWork, note: Mapping[str, Any], at: datetime) -> None:
+def notify(uow: UnitOfWork, note: Note, at: datetime) -> None:
     """Queue a Slack notification in the same transaction as the change it reports."""
-    uow.outbox.add(OutboxKind.SLACK, dict(note), at)
+    uow.outbox.add(OutboxKind.SLACK, to_payload(note), at)
 
 
 def record_change(
@@ -76,23 +77,19 @@ def record_change(
     )
     if not note:
         return event
-    notify(
-        uow,
-        {
-            "type": "consent",
-            "contact_id": state.contact_id,
-            "contact": contact_name,
-            "phone": state.e164,
-            "status": str(status),
-            "previous": str(state.status),
-            "source": str(source),
-            "actor": actor,
-            "reason": evidence.get("reason", ""),
-            "awaiting_start": awaiting_start,
-            "seq": event.seq,
-        },
-        at,
+    change = ConsentNote(
+        state.contact_id,
+        contact_name,
+        state.e164,
+        str(status),
+        str(state.status),
+        str(source),
+        actor,
+        evidence.get("reason", ""),
+        awaiting_start,
+        event.seq,
     )
+    notify(uow, change, at)
     return event
 
 

@@ -17,12 +17,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
 
 from consent.model import SendKind
+from consent.notes import note_from_payload
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
 from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGateway
@@ -200,24 +199,22 @@ class Dispatcher:
     # Slack ---------------------------------------------------------------------------------
 
     async def deliver_note(self, item: OutboxItem) -> None:
-        channel, thread, name = await asyncio.to_thread(self._thread_for, item.payload)
-        note = {
-            **item.payload,
-            "contact": item.payload.get("contact") or name,
-            "note_id": item.id,  # the same on every attempt: a retry finds an earlier post
-            "attempt": item.attempts,
-        }
+        note = note_from_payload(item.payload)  # the outbox stores notes as JSON
+        channel, thread, name = await asyncio.to_thread(self._thread_for, note.contact_id)
+        note = replace(note, contact=note.contact or name)
         try:
-            ts = await self.notifier.post(channel, thread, note)
+            # note_id is the same on every attempt: a retry finds an earlier post
+            ts = await self.notifier.post(
+                channel, thread, note, note_id=item.id, attempt=item.attempts
+            )
         except NotifyError as err:
             await asyncio.to_thread(self._note_failed, item, str(err))
             return
-        await asyncio.to_thread(self._note_done, item, channel, thread, ts, note)
+        await asyncio.to_thread(self._note_done, item, channel, thread, ts, note.contact_id)
 
-    def _thread_for(self, note: Mapping[str, Any]) -> tuple[str, str | None, str]:
+    def _thread_for(self, contact_id: int) -> tuple[str, str | None, str]:
         """Where a contact's note goes (project channel or the notify channel), its thread,
         and the contact's current name."""
-        contact_id = int(note.get("contact_id") or 0)
         with self.desk.uow(write=False) as uow:
             contact = uow.contacts.get(contact_id)
             project = (
@@ -229,11 +226,11 @@ class Dispatcher:
             return channel, thread, contact.name if contact else ""
 
     def _note_done(
-        self, item: OutboxItem, channel: str, thread: str | None, ts: str, note: Mapping[str, Any]
+        self, item: OutboxItem, channel: str, thread: str | None, ts: str, contact_id: int
     ) -> None:
         with self.desk.uow() as uow:
-            if thread is None and channel and ts and note.get("contact_id"):
-                uow.threads.put(channel, int(note["contact_id"]), ts)
+            if thread is None and channel and ts and contact_id:
+                uow.threads.put(channel, contact_id, ts)
             uow.outbox.done(item.id)
             uow.commit()
 

@@ -11,6 +11,7 @@ from consent import messages
 from consent.keywords import TWILIO_HELP_KEYWORDS, Decision, Intent, explain, normalize
 from consent.keywords import TWILIO_OPT_OUT_KEYWORDS as TWILIO_OPT_OUT
 from consent.model import NumberState, SendKind, Source, Status
+from consent.notes import DeliveryNote, InboundNote
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
 from consent.records import DELIVERY_RANK, DeliveryReport, InboundSms, Message, OutboundDraft
@@ -201,27 +202,26 @@ def _inbound_note(
     decision: Decision,
     name: str,
     changed: str | None,
-) -> dict[str, object]:
+) -> InboundNote:
     """One note per inbound text; it also carries the consent change the text made and
     which rule and words decided it (so staff see why a text was flagged or acted on)."""
-    return {
-        "type": "inbound",
-        "contact_id": state.contact_id,
-        "contact": name,
-        "phone": state.e164,
-        "body": sms.body,
-        "media": [url for url, _ in sms.media],
-        "media_types": [kind for _, kind in sms.media],
-        "intent": str(decision.intent),
-        "rule": decision.rule,
-        "trigger": decision.words,
-        "wrong_number": decision.wrong_number,
-        "message_id": message.id,
-        "sid": sms.sid,
-        "status": changed or "",
-        "previous": str(state.status),
-        "source": str(Source.SMS_KEYWORD) if changed else "",
-    }
+    return InboundNote(
+        state.contact_id,
+        name,
+        state.e164,
+        sms.body,
+        media=tuple(url for url, _ in sms.media),
+        media_types=tuple(kind for _, kind in sms.media),
+        intent=str(decision.intent),
+        rule=decision.rule,
+        trigger=decision.words,
+        wrong_number=decision.wrong_number,
+        message_id=message.id,
+        sid=sms.sid,
+        status=changed or "",
+        previous=str(state.status),
+        source=str(Source.SMS_KEYWORD) if changed else "",
+    )
 
 
 def record_delivery(desk: Desk, report: DeliveryReport) -> bool:
@@ -273,16 +273,15 @@ def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime, code: str 
 
 def delivery_note(
     uow: UnitOfWork, message: Message, status: str, error: str | None
-) -> dict[str, object]:
+) -> DeliveryNote:
     """The Slack note that tells a contact's thread what became of one outbound text."""
     contact = uow.contacts.get(message.contact_id)
-    return {
-        "type": "delivery",
-        "contact_id": message.contact_id,
-        "contact": contact.name if contact else message.e164,
-        "phone": message.e164,
-        "message_id": message.id,
-        "status": status,
-        "error": error or "",
-        "body": message.body,
-    }
+    return DeliveryNote(
+        message.contact_id,
+        contact.name if contact else message.e164,
+        message.e164,
+        message.id,
+        status,
+        error or "",
+        message.body,
+    )

@@ -14,6 +14,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import ids
 from bot.local_notifier import LocalNotifier
 from bot.notifier import SlackNotifier
+from consent.notes import Note, note_from_payload
 from consent.ports import NotifyError
 from tests.fakes import FakeSlack
 
@@ -32,10 +33,18 @@ INBOUND: dict[str, Any] = {
 }
 
 
+def typed(payload: Mapping[str, Any]) -> tuple[Note, dict[str, int]]:
+    """A note in its stored form, as the dispatcher hands it over: the typed note, and its
+    outbox row (`note_id`) and `attempt` when the payload names them."""
+    row = {k: int(payload[k]) for k in ("note_id", "attempt") if k in payload}
+    return note_from_payload(payload), row
+
+
 def post(fake: FakeSlack, note: Mapping[str, Any], thread: str | None = None, **kw: Any) -> str:
     base_url = kw.pop("base_url", None) or fake.base_url
     client = AsyncWebClient(token="xoxb-test", base_url=base_url, timeout=kw.pop("timeout", 5))
-    return asyncio.run(SlackNotifier(client, **kw).post(CHANNEL, thread, note))
+    typed_note, row = typed(note)
+    return asyncio.run(SlackNotifier(client, **kw).post(CHANNEL, thread, typed_note, **row))
 
 
 def posted(fake: FakeSlack) -> tuple[dict[str, Any], str]:
@@ -200,7 +209,7 @@ def test_no_channel_is_logged_not_retried(
 ) -> None:
     client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
     with caplog.at_level(logging.WARNING, logger="optdesk.bot"):
-        ts = asyncio.run(SlackNotifier(client).post("", None, INBOUND))
+        ts = asyncio.run(SlackNotifier(client).post("", None, typed(INBOUND)[0]))
     assert ts == "" and "OPTDESK_NOTIFY_CHANNEL" in caplog.text
     assert fake.calls_to("chat.postMessage") == []
 
@@ -208,8 +217,8 @@ def test_no_channel_is_logged_not_retried(
 def test_local_mode_logs_notes(caplog: pytest.LogCaptureFixture) -> None:
     notifier = LocalNotifier()
     with caplog.at_level(logging.INFO, logger="optdesk.bot"):
-        first = asyncio.run(notifier.post(CHANNEL, None, INBOUND))
-        second = asyncio.run(notifier.post(CHANNEL, first, INBOUND))
+        first = asyncio.run(notifier.post(CHANNEL, None, typed(INBOUND)[0]))
+        second = asyncio.run(notifier.post(CHANNEL, first, typed(INBOUND)[0]))
     assert first != second
     assert "LOCAL MODE: Slack post to #C0NOTIFY: " in caplog.text
     assert "Ann <!channel> & co (+1 415-555-0100) texted:" in caplog.text  # plain, for a log
@@ -244,10 +253,10 @@ def test_a_first_attempt_never_looks_up(fake: FakeSlack) -> None:
 def test_a_retry_after_a_timeout_finds_the_earlier_post(fake: FakeSlack, in_thread: bool) -> None:
     thread = post(fake, dict(INBOUND, note_id=1, attempt=1)) if in_thread else None
     post(fake, dict(INBOUND, note_id=2, attempt=1), thread=thread)  # another note, same place
-    note = dict(INBOUND, note_id=7)
+    note = typed(INBOUND)[0]
     fake.hang(3, times=1, method="chat.postMessage")
     with pytest.raises(NotifyError):
-        asyncio.run(notifier(fake, timeout=0.5).post(CHANNEL, thread, dict(note, attempt=1)))
+        asyncio.run(notifier(fake, timeout=0.5).post(CHANNEL, thread, note, note_id=7, attempt=1))
     fake.clear_faults()  # Slack finishes the abandoned post after all
     fake.wait_for("chat.postMessage", n=3 if in_thread else 2)
     [late] = [
@@ -257,7 +266,7 @@ def test_a_retry_after_a_timeout_finds_the_earlier_post(fake: FakeSlack, in_thre
     ]
     assert _settled(fake, late)
 
-    ts = asyncio.run(notifier(fake).post(CHANNEL, thread, dict(note, attempt=2)))
+    ts = asyncio.run(notifier(fake).post(CHANNEL, thread, note, note_id=7, attempt=2))
 
     assert ts == late.response["ts"]  # type: ignore[index]
     assert len(fake.calls_to("chat.postMessage")) == (3 if in_thread else 2)  # not again

@@ -13,6 +13,7 @@ from bot.home_view import home_view
 from bot.notes import note_blocks, note_text
 from consent.errors import Ambiguous
 from consent.model import Contact, NumberState, Project, Source, Status
+from consent.notes import note_from_payload
 from consent.records import Direction, Message
 from consent.services.home import HomeFilter, HomePage, HomeRow
 from consent.services.queries import ContactView, Counts
@@ -154,14 +155,14 @@ def test_notes_have_a_plain_form_for_logs() -> None:
         "body": "hi <there>",
     }
     assert (
-        note_text(note, plain_text=True)
+        note_text(note_from_payload(note), plain_text=True)
         == ":white_check_mark: Delivered to +1 415-555-0100.\n  | hi <there>"
     )
-    assert "hi &lt;there&gt;" in note_text(note)
+    assert "hi &lt;there&gt;" in note_text(note_from_payload(note))
 
 
 def test_an_unknown_note_type_still_renders() -> None:
-    blocks = note_blocks({"type": "<weird>"}, top_level=True)
+    blocks = note_blocks(note_from_payload({"type": "<weird>"}), top_level=True)
     assert blocks and "&lt;weird&gt;" in str(blocks)
 
 

@@ -7,6 +7,7 @@ import html
 
 from bot.notes import note_text
 from consent.model import Status
+from consent.notes import NumberTakenNote
 from tests.webhooks.conftest import BUSINESS, SiteFactory
 from tests.webhooks.helpers import Site
 from tests.webhooks.test_twilio_inbound import replies
@@ -77,7 +78,7 @@ def test_a_yes_with_another_contacts_number_is_neutral_and_tells_staff(site: Sit
     assert site.snapshot()["consent_event"] == events
     _drain(site)
     assert len(site.twilio.sent) == texts
-    (note,) = [p[2] for p in site.notifier.posts if p[2]["type"] == "number_taken"]
+    (note,) = [p[2] for p in site.notifier.posts if isinstance(p[2], NumberTakenNote)]
     rendered = note_text(note)
     assert "Mallory" in rendered and "Grace Hopper" in rendered
 

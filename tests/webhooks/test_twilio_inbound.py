@@ -12,6 +12,7 @@ from bot.notes import note_text
 from consent import messages
 from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS, TWILIO_OPT_OUT_KEYWORDS
 from consent.model import Source, Status
+from consent.notes import InboundNote
 from tests.webhooks.conftest import BUSINESS, SiteFactory
 from tests.webhooks.helpers import Site, inbound_form, new_sid, sign
 from webhooks.twilio_hooks import BadForm, to_inbound_sms, twiml
@@ -268,10 +269,10 @@ def test_twiml_escapes_the_reply() -> None:
     assert bytes(twiml(None).body).decode().endswith("<Response />")
 
 
-def _inbound_note(site: Site, body: str) -> dict[str, object]:
+def _inbound_note(site: Site, body: str) -> InboundNote:
     site.dispatch()
-    notes = [note for _, _, note in site.notifier.posts if note.get("type") == "inbound"]
-    [note] = [note for note in notes if note.get("body") == body]
+    notes = [note for _, _, note in site.notifier.posts if isinstance(note, InboundNote)]
+    [note] = [note for note in notes if note.body == body]
     return note
 
 
@@ -299,7 +300,7 @@ def test_a_revocation_in_words_names_its_rule_in_the_note(site: Site) -> None:
     note = _inbound_note(site, "stop all these f***ing texts")
     text = note_text(note, plain_text=True)
     assert "“stop all these f***ing texts” (stop + the texts)" in text
-    assert note["rule"] == "stop + the texts"
+    assert note.rule == "stop + the texts"
 
 
 def test_twilio_own_keywords_get_no_second_confirmation_and_the_others_get_one(site: Site) -> None:

@@ -10,6 +10,7 @@ import pytest
 
 from consent.errors import InvalidInput
 from consent.model import SendKind, Source, Status
+from consent.notes import NumberTakenNote
 from consent.records import InboundSms, OutboundDraft, OutboxKind
 from consent.services import inbound, links, queries, staff
 from consent.services.context import Desk
@@ -138,9 +139,9 @@ def test_a_yes_never_takes_a_number_on_file_for_another_contact(desk: Desk) -> N
     while asyncio.run(dispatcher.run_once()):
         pass
     assert gateway.sent == []  # Bo's confirmation was refused: staff opted Bo out first
-    (note,) = [p[2] for p in notifier.posts if p[2]["type"] == "number_taken"]
-    assert note["contact"] == "Ann Lee" and note["holder"] == "Bo Chen"
-    assert note["phone"] == BO
+    (note,) = [p[2] for p in notifier.posts if isinstance(p[2], NumberTakenNote)]
+    assert note.contact == "Ann Lee" and note.holder == "Bo Chen"
+    assert note.phone == BO
 
 
 def test_yes_and_no_over_and_over_texts_a_number_at_most_once_a_day(

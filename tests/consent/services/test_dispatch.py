@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from consent.model import SendKind, Source, Status
+from consent.notes import InboundNote
 from consent.ports import SendResult, SmsError
 from consent.records import OutboundDraft, OutboxKind
 from consent.services import links, queries, staff
@@ -56,7 +57,7 @@ def test_a_slack_outage_loses_no_notification(desk: Desk, clock: FixedClock) -> 
     notifier.fail = False
     clock.advance(minutes=20)
     _drain(dispatcher)
-    assert [p[2]["type"] for p in notifier.posts] == ["consent"]
+    assert [p[2].kind for p in notifier.posts] == ["consent"]
 
 
 def test_notifications_for_one_contact_share_a_thread(desk: Desk) -> None:
@@ -224,3 +225,19 @@ def test_a_slow_pass_hands_back_the_rows_it_has_not_reached(desk: Desk, clock: F
     assert Counter(body for _, body, _ in gateway.taken) == Counter(
         [gateway.taken[0][1]] + [f"text {n}" for n in range(5)]
     )
+
+
+def test_a_note_queued_by_an_older_version_still_delivers(desk: Desk) -> None:
+    _opted_in(desk, "Ann Lee", "4155550100")
+    ann = queries.contact_view(desk, "Ann Lee").contact
+    old = {"type": "inbound", "contact_id": ann.id, "phone": "+14155550100", "body": "hello",
+           "media": [], "intent": "none", "message_id": 5, "sid": "SM5"}  # fmt: skip
+    with desk.uow() as uow:
+        uow.outbox.add(OutboxKind.SLACK, old, desk.clock.now())
+        uow.commit()
+    notifier = RecordingNotifier()
+    _drain(Dispatcher(desk, RecordingGateway(), notifier))
+    [note] = [p[2] for p in notifier.posts if isinstance(p[2], InboundNote)]
+    assert note == InboundNote(
+        ann.id, "Ann Lee", "+14155550100", "hello", message_id=5, sid="SM5"
+    )  # the contact's current name fills in the one the row did not store
