@@ -32,7 +32,8 @@ from consent.errors import InvalidPhone
 from consent.phones import parse_phone
 from consent.records import InboundSms
 from consent.services.context import Desk
-from consent.services.inbound import InboundResult, handle_inbound_many, record_delivery
+from consent.services.delivery import record_delivery
+from consent.services.inbound import InboundResult, handle_inbound_many
 from webhooks.forms import TWILIO_BODY_LIMIT, read_form
 from webhooks.group_commit import GroupCommit
 from webhooks.twilio_errors import delivery_report

@@ -27,8 +27,8 @@ from consent.policy import Refused, Wait, may_send
 from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGateway
 from consent.records import Delivery, Message, OutboxItem, OutboxKind
 from consent.services.context import Desk, notify
+from consent.services.delivery import carrier_opt_out, delivery_note
 from consent.services.gate import prior_of
-from consent.services.inbound import carrier_opt_out, delivery_note
 
 log = logging.getLogger("optdesk.dispatch")
 LEASE = timedelta(minutes=2)

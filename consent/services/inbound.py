@@ -11,10 +11,10 @@ from consent import messages
 from consent.keywords import TWILIO_HELP_KEYWORDS, Decision, Intent, explain, normalize
 from consent.keywords import TWILIO_OPT_OUT_KEYWORDS as TWILIO_OPT_OUT
 from consent.model import NumberState, SendKind, Source, Status
-from consent.notes import DeliveryNote, InboundNote
+from consent.notes import InboundNote
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
-from consent.records import DELIVERY_RANK, DeliveryReport, InboundSms, Message, OutboundDraft
+from consent.records import InboundSms, Message, OutboundDraft
 from consent.services.answers import confirm_by_reply
 from consent.services.context import Desk, notify, record_change, record_evidence
 from consent.services.outbound import queue_text
@@ -221,67 +221,4 @@ def _inbound_note(
         status=changed or "",
         previous=str(state.status),
         source=str(Source.SMS_KEYWORD) if changed else "",
-    )
-
-
-def record_delivery(desk: Desk, report: DeliveryReport) -> bool:
-    """The carrier's word on one text; idempotent, never lowers a status. False when
-    unknown or a duplicate."""
-    now = desk.clock.now()
-    status = report.status.strip().lower()
-    if status not in DELIVERY_RANK:
-        return False
-    with desk.uow() as uow:
-        if not uow.idempotency.claim(f"status:{report.sid}:{status}:{report.code or ''}", now):
-            return False
-        message = uow.messages.by_sid(report.sid)
-        if message is None:
-            return False
-        error = report.error
-        uow.messages.set_status(message.id, status, error=error)
-        if report.carrier_opt_out:
-            carrier_opt_out(uow, message, now, report.code)
-        if status in ("delivered", "undelivered", "failed"):
-            notify(uow, delivery_note(uow, message, status, error), now)
-        uow.commit()
-    return True
-
-
-def carrier_opt_out(uow: UnitOfWork, message: Message, now: datetime, code: str | None) -> None:
-    """The carrier says this exact number unsubscribed; we agree, with its code as evidence."""
-    state = uow.numbers.get(message.e164, lock=True)
-    if state is None or (state.status is Status.OPTED_OUT and state.awaiting_start):
-        return
-    contact = uow.contacts.get(state.contact_id)
-    record_change(
-        uow,
-        state,
-        Status.OPTED_OUT,
-        Source.CARRIER,
-        "twilio",
-        {
-            "error_code": code or "",
-            "message_sid": message.twilio_sid or "",
-            "reason": "the carrier reports this number unsubscribed"
-            + (f" ({code})" if code else ""),
-        },
-        now,
-        awaiting_start=True,
-        contact_name=contact.name if contact else "",
-    )
-
-
-def delivery_note(
-    uow: UnitOfWork, message: Message, status: str, error: str | None
-) -> DeliveryNote:
-    """The Slack note that tells a contact's thread what became of one outbound text."""
-    contact = uow.contacts.get(message.contact_id)
-    return DeliveryNote(
-        message.contact_id,
-        contact.name if contact else message.e164,
-        message.e164,
-        message.id,
-        status,
-        error or "",
-        message.body,
     )

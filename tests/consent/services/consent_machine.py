@@ -41,7 +41,7 @@ from consent.errors import ConsentError
 from consent.model import Status
 from consent.ports import SendResult, SmsError
 from consent.records import InboundSms
-from consent.services import inbound, links, projects, queries, staff
+from consent.services import delivery, inbound, links, projects, queries, staff
 from consent.services.context import Desk, DeskConfig
 from consent.services.dispatch import Dispatcher
 from storage.engine import make_engine
@@ -344,7 +344,7 @@ class ConsentMachine(RuleBasedStateMachine):
         self._step()
         sid = data.draw(st.sampled_from(sorted(self.world.sids)))
         now = self.world.clock.now()
-        if inbound.record_delivery(self.desk, delivery_report(sid, "undelivered", "21610")):
+        if delivery.record_delivery(self.desk, delivery_report(sid, "undelivered", "21610")):
             self.world.client(self.world.sids[sid]).opt_out(now, by_revocation=False)
 
     # time and processes ------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from consent.errors import InvalidInput
 from consent.model import SendKind, Source, Status
 from consent.notes import NumberTakenNote
 from consent.records import InboundSms, OutboundDraft, OutboxKind
-from consent.services import inbound, links, queries, staff
+from consent.services import delivery, inbound, links, queries, staff
 from consent.services.context import Desk
 from consent.services.dispatch import Dispatcher
 from consent.services.links import Outcome
@@ -174,7 +174,7 @@ def test_a_yes_after_a_keyword_carrier_or_staff_opt_out_waits_for_start(
         inbound.handle_inbound(desk, _sms("please stop texting me", 1))
     else:
         (sid,) = [m.twilio_sid for m in queries.contact_view(desk, "Ann Lee").messages]
-        assert sid and inbound.record_delivery(desk, delivery_report(sid, "undelivered", "21610"))
+        assert sid and delivery.record_delivery(desk, delivery_report(sid, "undelivered", "21610"))
     _dispatch(desk, gateway)
     texts = len(gateway.sent)
     for _ in range(2):  # a second Yes is no different

@@ -9,7 +9,7 @@ import pytest
 from consent.errors import Forbidden, InvalidPhone
 from consent.model import Source, Status
 from consent.records import InboundSms
-from consent.services import inbound, links, queries, staff
+from consent.services import delivery, inbound, links, queries, staff
 from consent.services.context import Desk
 from consent.services.dispatch import Dispatcher
 from consent.services.links import Outcome
@@ -171,7 +171,7 @@ def test_error_21610_marks_the_number_opted_out_by_the_carrier(desk: Desk) -> No
     gateway = _dispatch(desk)
     (sid,) = [m.twilio_sid for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
     assert sid and gateway.sent
-    assert inbound.record_delivery(desk, delivery_report(sid, "undelivered", "21610"))
+    assert delivery.record_delivery(desk, delivery_report(sid, "undelivered", "21610"))
     (number,) = queries.contact_view(desk, "Ann Lee").numbers
     assert (number.status, number.source, number.awaiting_start) == (
         Status.OPTED_OUT,
@@ -185,8 +185,8 @@ def test_a_late_sent_never_overwrites_delivered(desk: Desk) -> None:
     _dispatch(desk)
     (msg,) = [m for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
     assert msg.twilio_sid
-    inbound.record_delivery(desk, delivery_report(msg.twilio_sid, "delivered", None))
-    inbound.record_delivery(desk, delivery_report(msg.twilio_sid, "sent", None))
+    delivery.record_delivery(desk, delivery_report(msg.twilio_sid, "delivered", None))
+    delivery.record_delivery(desk, delivery_report(msg.twilio_sid, "sent", None))
     (msg,) = [m for m in queries.contact_view(desk, "Ann Lee").messages if m.twilio_sid]
     assert msg.status == "delivered"
 
