@@ -24,7 +24,7 @@ typecheck: $(STAMP)
 	$(BIN)/mypy
 
 test: $(STAMP) lint typecheck
-	$(BIN)/pytest -q -m "not drill" --cov=consent --cov=storage --cov=webhooks --cov=bot --cov=optdesk --cov-report=term:skip-covered
+	$(BIN)/pytest -q -m "not drill" -n auto --maxprocesses=4 --dist loadfile --cov=consent --cov=storage --cov=webhooks --cov=bot --cov=optdesk --cov-report=term:skip-covered
 
 drills: $(STAMP)
 	$(BIN)/pytest -q -m drill
