@@ -5,7 +5,7 @@
     python -m bench.baseline_apps bolt     --port P   # bare Bolt AsyncApp that only acks /sms
 
 They run under the same uvicorn settings as `optdesk serve` (UVICORN_KWARGS mirrors
-optdesk/serve.py; bench/report.py prints both lines side by side), one process each.
+optdesk/limits.py; bench/report.py prints both lines side by side), one process each.
 `sigonly` needs TWILIO_AUTH_TOKEN and OPTDESK_PUBLIC_URL; `bolt` needs SLACK_BOT_TOKEN,
 SLACK_SIGNING_SECRET and SLACK_API_URL (FakeSlack), as optdesk does.
 """
@@ -24,8 +24,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-# Keep equal to the uvicorn.Config(...) call in optdesk/serve.py.
-UVICORN_KWARGS: dict[str, Any] = {"log_level": "info", "proxy_headers": False, "access_log": False}
+# The same HTTP stack as the uvicorn.Config(...) call in optdesk/limits.py.
+UVICORN_KWARGS: dict[str, Any] = {
+    "log_level": "info",
+    "proxy_headers": False,
+    "access_log": False,
+    "http": "httptools",
+    "loop": "uvloop",
+}
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response />'
 
 

@@ -73,8 +73,8 @@ def _postgres_version(bench: Bench) -> str:
 
 
 def _serve_config() -> str:
-    text = (REPO / "optdesk" / "serve.py").read_text()
-    match = re.search(r"uvicorn\.Config\((.*?)\)\n", text, re.S)
+    text = (REPO / "optdesk" / "limits.py").read_text()
+    match = re.search(r"uvicorn\.Config\((.*?)\n    \)\n", text, re.S)
     return " ".join(match.group(1).split()) if match else "(not found)"
 
 
@@ -123,7 +123,7 @@ def render(bench: Bench, parts: list[str], stamp: datetime, elapsed: float, argv
         f"- Code: {_git()}; parts: {', '.join(parts)}; total {elapsed / 60:.1f} min",
         f"- Command: `{_python()} -m bench.run{(' ' + argv) if argv else ''}` "
         "(what `make bench` runs, without arguments)",
-        f"- uvicorn: optdesk/serve.py has `uvicorn.Config({_serve_config()})`; the baselines "
+        f"- uvicorn: optdesk/limits.py has `uvicorn.Config({_serve_config()})`; the baselines "
         f"in bench/baseline_apps.py use {UVICORN_KWARGS}. One process each.",
         f"- Load: wrk, 1 thread, closed loop, {bench.opts.seconds:g} s per point after a "
         f"{bench.opts.warmup:g} s warmup at the same concurrency; everything (wrk, server, "

@@ -1,11 +1,14 @@
 """uvicorn as `optdesk serve` runs it: bounded headers, idle connections and concurrency.
 
-uvicorn closes an idle keep-alive connection, but a connection that never finishes its
-request headers (or sends none at all) would stay open for ever, each one holding a
-socket. `HeaderDeadline` closes a connection whose request headers are not complete
-within HEADER_TIMEOUT_S of it opening (or of its previous answer). A body that stops
-arriving is the sidecar's to time out (webhooks.limits). A reverse proxy in front
-should still apply its own limits (README, "Connecting").
+The server runs on uvicorn's `standard` stack (httptools parses HTTP, uvloop runs the
+event loop), as a deployment tuned for speed would. uvicorn closes an idle keep-alive
+connection, but a connection that never finishes its request headers (or sends none at
+all) would stay open for ever, each one holding a socket, and httptools accepts headers
+of any size. `HeaderLimits` closes a connection whose request headers are not complete
+within HEADER_TIMEOUT_S of it opening (or of its previous answer), and answers 431 to
+request headers past MAX_HEADER_BYTES. A body that stops arriving is the sidecar's to
+time out (webhooks.limits). A reverse proxy in front should still apply its own limits
+(README, "Connecting").
 """
 
 from __future__ import annotations
@@ -13,35 +16,75 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-import h11
 import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 
 HEADER_TIMEOUT_S = 10.0  # request headers complete within this, or the connection closes
 KEEP_ALIVE_S = 5  # an idle keep-alive connection closes after this
 MAX_CONCURRENCY = 256  # connections or requests at once; beyond it uvicorn answers 503
-MAX_HEADER_BYTES = 16 * 1024  # request line and headers (h11's incomplete event limit)
+MAX_HEADER_BYTES = 16 * 1024  # request line and headers, as read before they are complete
 BACKLOG = 512
 SHUTDOWN_GRACE_S = 10
 
 
-class HeaderDeadline(H11Protocol):
-    """H11Protocol that closes a connection whose request headers take too long."""
+_TOO_LARGE = (
+    b"HTTP/1.1 431 Request Header Fields Too Large\r\n"
+    b"content-type: text/plain; charset=utf-8\r\ncontent-length: 32\r\n"
+    b"connection: close\r\n\r\nRequest headers are too large.\r\n\r\n"
+)
+
+
+class HeaderLimits(HttpToolsProtocol):
+    """HttpToolsProtocol that bounds how long and how large request headers may be."""
 
     header_timeout: float = HEADER_TIMEOUT_S
+    max_header_bytes: int = MAX_HEADER_BYTES
     _deadline: asyncio.TimerHandle | None = None
+    _in_headers: bool = True  # reading a request line and headers (or waiting for one)
+    _header_bytes: int = 0
 
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         self._arm()
 
+    def data_received(self, data: bytes) -> None:
+        if not self._in_headers:
+            super().data_received(data)
+            return
+        room = self.max_header_bytes - self._header_bytes
+        self._header_bytes += len(data)
+        if len(data) <= room:
+            super().data_received(data)
+            return
+        # Past the limit: parse only what fits; the rest is read only if that much
+        # completed the headers (what follows them, a body, is the sidecar's to bound).
+        super().data_received(data[:room])
+        if self.transport.is_closing():
+            return
+        if self._in_headers:
+            self._refuse()
+        else:
+            super().data_received(data[room:])
+
+    def on_headers_complete(self) -> None:
+        self._in_headers = False
+        self._disarm()
+        super().on_headers_complete()
+
     def on_response_complete(self) -> None:
+        self._in_headers, self._header_bytes = True, 0
         super().on_response_complete()
         self._arm()
 
     def connection_lost(self, exc: Exception | None) -> None:
         self._disarm()
         super().connection_lost(exc)
+
+    def _refuse(self) -> None:
+        self._disarm()
+        if not self.transport.is_closing():
+            self.transport.write(_TOO_LARGE)
+            self.transport.close()
 
     def _arm(self) -> None:
         self._disarm()
@@ -55,11 +98,8 @@ class HeaderDeadline(H11Protocol):
 
     def _too_slow(self) -> None:
         self._deadline = None
-        busy = self.cycle is not None and not self.cycle.response_complete
-        if busy or self.transport.is_closing():
-            return  # a request is being answered: its body has its own timeout
-        if self.conn.their_state is h11.IDLE:  # still waiting for (the rest of) the headers
-            self.transport.close()
+        if self._in_headers and not self.transport.is_closing():
+            self.transport.close()  # still waiting for (the rest of) the headers
 
 
 def server_config(app: Any, *, host: str, port: int) -> uvicorn.Config:
@@ -72,11 +112,11 @@ def server_config(app: Any, *, host: str, port: int) -> uvicorn.Config:
         log_level="info",
         proxy_headers=False,
         access_log=False,
-        http=HeaderDeadline,
+        http=HeaderLimits,
+        loop="uvloop",
         ws="none",
         timeout_keep_alive=KEEP_ALIVE_S,
         limit_concurrency=MAX_CONCURRENCY,
-        h11_max_incomplete_event_size=MAX_HEADER_BYTES,
         backlog=BACKLOG,
         timeout_graceful_shutdown=SHUTDOWN_GRACE_S,
     )

@@ -9,6 +9,8 @@ What each test proves:
 - the demo questionnaire link is issued once, while the database has no contact;
 - a chunked body is cut off at the limit: the server's memory does not grow with it;
 - connections that send no headers, half the headers or no body are closed in bounded time;
+- request headers past MAX_HEADER_BYTES are refused, however they arrive, and the server
+  runs on httptools and uvloop (uvicorn's `standard` stack);
 - with Slack configured and OPTDESK_STAFF empty, one warning line says every member may
   text and opt out;
 - `optdesk worker` posts to Slack with just SLACK_BOT_TOKEN (a signing secret is only for
@@ -32,7 +34,7 @@ import sqlalchemy as sa
 from consent.records import InboundSms
 from consent.services.context import Desk, DeskConfig, SystemClock
 from consent.services.inbound import handle_inbound
-from optdesk.limits import HEADER_TIMEOUT_S, KEEP_ALIVE_S
+from optdesk.limits import HEADER_TIMEOUT_S, KEEP_ALIVE_S, MAX_HEADER_BYTES
 from storage.engine import make_engine
 from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
@@ -327,6 +329,51 @@ def test_connections_without_headers_or_body_are_closed_in_bounded_time(
     assert seconds <= BODY_IDLE_TIMEOUT_S + 3 and said.startswith(b"HTTP/1.1 408"), said[:100]
     seconds, said = results["idle"]
     assert seconds <= KEEP_ALIVE_S + 3 and said.startswith(b"HTTP/1.1 200"), said[:100]
+
+
+def answer_to(port: int, request: bytes, pieces: int = 1) -> bytes:
+    """What the server says to `request`, sent in `pieces` writes; b"" if it just closed."""
+    said = bytearray()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        step = -(-len(request) // pieces)
+        try:
+            for i in range(0, len(request), step):
+                sock.sendall(request[i : i + step])
+            while chunk := sock.recv(4096):
+                said.extend(chunk)
+        except (ConnectionResetError, BrokenPipeError):
+            pass
+    return bytes(said)
+
+
+@pytest.mark.parametrize("pieces", [1, 64])
+def test_request_headers_past_the_limit_are_refused(slack_desk: Running, pieces: int) -> None:
+    big = b"X-Padding: " + b"a" * MAX_HEADER_BYTES + b"\r\n"
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + big + b"Connection: close\r\n\r\n"
+    said = answer_to(slack_desk.port, request, pieces)
+    assert said == b"" or said.startswith((b"HTTP/1.1 400", b"HTTP/1.1 431")), said[:100]
+    just_under = b"X-Padding: " + b"a" * (MAX_HEADER_BYTES // 2) + b"\r\n"
+    request = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + just_under + b"Connection: close\r\n\r\n"
+    assert answer_to(slack_desk.port, request, pieces).startswith(b"HTTP/1.1 200")
+
+
+@pytest.mark.parametrize("pieces", [1, 8])
+def test_a_large_body_read_together_with_small_headers_reaches_the_app(
+    slack_desk: Running, pieces: int
+) -> None:
+    body = b"token=" + b"a" * (3 * MAX_HEADER_BYTES)
+    request = (
+        b"POST /slack/events HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Content-Type: application/x-www-form-urlencoded\r\n"
+        b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+    )
+    said = answer_to(slack_desk.port, request, pieces)
+    assert said.startswith(b"HTTP/1.1 401"), said[:100]  # the app's answer: unsigned
+
+
+def test_the_server_runs_on_httptools_and_uvloop(slack_desk: Running) -> None:
+    maps = Path(f"/proc/{slack_desk.proc.pid}/maps").read_text()
+    assert "httptools" in maps and "uvloop" in maps
 
 
 def test_an_empty_staff_list_with_slack_is_said_in_one_warning_line(slack_desk: Running) -> None:
