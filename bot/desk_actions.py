@@ -148,11 +148,12 @@ def thread_reply(desk: Desk, channel: DeskChannel, fields: Mapping[str, str]) ->
             raise InvalidInput(f"Type a reply of 1 to {MAX_TEXT} characters.")
         view = view_contact(desk, cid, messages=0)
         if fields.get("mode") == "note":
-            channel.add_staff_note(cid, view.contact.name, "You", text)
+            channel.add_staff_note(cid, view.contact.name, text, texted=False)
             return _answer(note_reply("Kept as a team note: it was not texted."))
         phone = phone_for_contact(desk, cid)
         once = fields.get("once", "")[:100]
         send_text(desk, phone, text, actor=ACTOR, once=f"desk:reply:{once}" if once else None)
+        channel.add_staff_note(cid, view.contact.name, text, texted=True)
     except AlreadyDone:
         return _answer(note_reply("This reply was already handled: it is texted at most once."))
     except ConsentError as err:

@@ -66,10 +66,11 @@ class DeskChannel:
             title = note.contact or display_phone(note.phone) or "(no contact)"
             self._add(note.contact_id, title, blocks, at=at)
 
-    def add_staff_note(self, contact_id: int, title: str, author: str, text: str) -> None:
-        """A reply kept in the desk (Slack: a thread reply that was not texted)."""
-        f = MRKDWN
-        blocks = [section(f":memo: {f.b(f.esc(author))} (team note, not texted):\n{f.esc(text)}")]
+    def add_staff_note(self, contact_id: int, title: str, text: str, *, texted: bool) -> None:
+        """A staff member's reply in the thread (Slack shows their message there): kept
+        as a team note, or `texted` to the client through the gate."""
+        how = ":reply: Sent as a text" if texted else ":memo: Team note (not texted)"
+        blocks = [section(f"{how}:\n{MRKDWN.quote(text)}")]
         with self._lock:
             self._add(contact_id, title, blocks, staff_note=True)
 

@@ -48,16 +48,24 @@ def build_core(settings: Settings) -> Core:
     return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine, clock), clock, config))
 
 
-def build_gateway(settings: Settings) -> SmsGateway:
-    """Twilio when credentials are set; otherwise local mode, said loudly."""
+def build_gateway(settings: Settings, desk: Desk | None = None) -> SmsGateway:
+    """Twilio when credentials are set; otherwise local mode, said loudly (with `desk`,
+    each local text is reported delivered, as the local phone got it)."""
     if twilio_is_local(settings):
+        from consent.records import DeliveryReport
+        from consent.services.delivery import record_delivery
         from webhooks.local_gateway import LocalGateway
 
         log.warning(
             "LOCAL MODE (Twilio): no TWILIO_* setting set. "
             "Texts are kept in the database and printed to this log, never sent."
         )
-        return LocalGateway()
+        if desk is None:
+            return LocalGateway()
+        local_desk = desk
+        return LocalGateway(
+            lambda sid: record_delivery(local_desk, DeliveryReport(sid, "delivered"))
+        )
     from webhooks.twilio_gateway import TwilioGateway
 
     if not settings.twilio_enabled:
@@ -137,7 +145,8 @@ def build_slack(
 
 
 def build_dispatcher(core: Core, slack: SlackSide, notifier: Notifier | None = None) -> Dispatcher:
-    return Dispatcher(core.desk, build_gateway(core.settings), notifier or slack.notifier)
+    gateway = build_gateway(core.settings, core.desk)
+    return Dispatcher(core.desk, gateway, notifier or slack.notifier)
 
 
 def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -> Any:

@@ -31,10 +31,10 @@ from consent.services.inbound import handle_inbound
 from consent.services.links import issue_link, submit_answer
 from consent.services.projects import new_project
 from optdesk.local_desk import desk_notifier, desk_routes
-from optdesk.root import Core, build_core
+from optdesk.root import Core, build_core, build_gateway
 from optdesk.settings import Settings
 from storage.migrate import upgrade
-from tests.support import RecordingNotifier
+from tests.support import RecordingNotifier, wait_until
 from webhooks.app import create_app
 from webhooks.local_gateway import LocalGateway
 
@@ -95,7 +95,9 @@ class DeskSite:
 JSON = {"Accept": "application/json"}
 
 
-def _build(tmp_path: Path, notifier: Notifier | None = None, **env: str) -> DeskSite:
+def _build(
+    tmp_path: Path, notifier: Notifier | None = None, *, delivers: bool = False, **env: str
+) -> DeskSite:
     settings = Settings(
         OPTDESK_DATABASE_URL=f"sqlite:///{tmp_path}/desk.db",
         OPTDESK_PUBLIC_URL=env.get("public_url", LOCAL_URL),
@@ -112,7 +114,9 @@ def _build(tmp_path: Path, notifier: Notifier | None = None, **env: str) -> Desk
         health=lambda: {"ok": True},
         local_routes=desk_routes(core.desk, channel, SECRET),
     )
-    return DeskSite(core, app, channel, Dispatcher(core.desk, LocalGateway(), wrapped))
+    # the root's local gateway reports each text delivered; by default the tests do without
+    gateway = build_gateway(settings, core.desk) if delivers else LocalGateway()
+    return DeskSite(core, app, channel, Dispatcher(core.desk, gateway, wrapped))
 
 
 @pytest.fixture
@@ -192,6 +196,21 @@ def test_names_and_texts_are_escaped_in_the_channel_and_on_the_status_page(
     assert "&lt;img src=x onerror=alert(1)&gt; <strong>bold</strong>" in page
 
 
+def test_in_local_mode_a_text_is_reported_delivered_in_its_thread(tmp_path: Path) -> None:
+    site = _build(tmp_path, delivers=True)
+    _opted_in(site)  # the opt-in confirmation is texted to the local phone
+
+    def delivered() -> bool:
+        site.dispatch()
+        return "Delivered to Ann Lee (+1 415-555-0100)" in _text(site.page())
+
+    wait_until(delivered, timeout=5, every=0.1)
+    with site.core.desk.uow(write=False) as uow:
+        (sent,) = uow.messages.for_contact(site.channel.threads()[0].contact_id, 5)
+    assert sent.status == "delivered"
+    site.core.engine.dispose()
+
+
 # ------------------------------------------------------------------ the command box
 
 
@@ -251,10 +270,14 @@ def test_a_thread_reply_is_texted_once_or_kept_as_a_team_note(site: DeskSite) ->
             m for m in uow.messages.for_contact(thread.contact_id, 20) if m.body == "On my way"
         ]
     assert len(outbound) == 1
+    assert "Sent as a text:\nOn my way" in _text(site.page())
     note = {**form, "text": "Call her <back>", "mode": "note", "once": "box-2"}
     kept = site.request("POST", "/local/desk/reply", data=note, headers=JSON)
     assert "Kept as a team note" in kept.json()["answer"]
-    assert "team note, not texted" in _text(site.page()) and "Call her &lt;back&gt;" in site.page()
+    assert (
+        "Team note (not texted):\nCall her <back>" in _text(site.page())
+        and "Call her &lt;back&gt;" in site.page()
+    )
 
 
 def test_every_form_checks_csrf_and_changes_nothing_without_it(site: DeskSite) -> None:

@@ -2,9 +2,9 @@
 
 Staff at /local/desk issue a link from the command box; the client answers Yes on the
 questionnaire and texts from /local/phone; the text shows up in the desk's thread
-without a reload; a reply typed in the thread reaches the phone; STOP from the phone
-shows on the desk and in the status page's counts. Screenshots of the desk (laptop and
-phone sizes) are kept in build/artifacts/desk/ for a person to look at.
+without a reload; a reply typed in the thread reaches the phone and shows as delivered;
+STOP from the phone shows on the desk and in the status page's counts. Screenshots of
+the desk (laptop and phone sizes) are kept in build/artifacts/desk/ for a person to look at.
 """
 
 from __future__ import annotations
@@ -110,6 +110,9 @@ def test_the_whole_local_story_in_the_browser(browser: Any, local_run: Running) 
     thread.get_by_label("Reply to Ann Lee").fill("Yes, see you at 10")
     thread.get_by_role("button", name="Send as text").click()
     thread.get_by_text("Sent as a text to +1 415-555-0100").wait_for(timeout=WAIT_MS)
+    thread.locator(".entry", has_text="Delivered to Ann Lee").filter(
+        has_text="Yes, see you at 10"
+    ).wait_for(timeout=WAIT_MS)  # the delivery result, live, as Slack's thread shows it
     client.goto(url + "/local/phone")
     client.get_by_text("Yes, see you at 10").first.wait_for(timeout=WAIT_MS)
 
