@@ -32,9 +32,10 @@ pytestmark = [
 ]
 
 
-@pytest.fixture
-def local_run(tmp_path: Path) -> Iterator[Running]:
+@pytest.fixture(scope="module")
+def local_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
     """`make run`'s command (`optdesk serve --host 127.0.0.1`), local mode, a fresh SQLite."""
+    tmp_path = tmp_path_factory.mktemp("desk")
     port = _free_port()
     env = base_env(
         f"sqlite:///{tmp_path}/optdesk.db", OPTDESK_PUBLIC_URL=f"http://127.0.0.1:{port}"
@@ -46,7 +47,7 @@ def local_run(tmp_path: Path) -> Iterator[Running]:
         running.stop()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
@@ -64,12 +65,22 @@ def _shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=False)
 
 
-def _phone_text(phone: Any, url: str, body: str) -> None:
+def _phone_text(phone: Any, url: str, body: str, number: str = "(415) 555-0100") -> None:
     phone.goto(url + "/local/phone")
-    phone.get_by_label("Client's number").fill("(415) 555-0100")
+    phone.get_by_label("Client's number").fill(number)
     phone.get_by_label("Text", exact=True).fill(body)
     phone.get_by_role("button", name="Text the desk").click()
     phone.get_by_text(body).first.wait_for()
+
+
+def _answer_yes(client: Any, questionnaire: str, phone: str = "(415) 555-0100") -> None:
+    client.goto(questionnaire)
+    client.get_by_label("Yes").check()
+    number = client.get_by_label("Mobile number")
+    if not number.input_value():
+        number.fill(phone)
+    client.get_by_role("button", name="Send my answer").click()
+    client.get_by_role("heading", name="You're subscribed").wait_for()
 
 
 def test_the_whole_local_story_in_the_browser(browser: Any, local_run: Running) -> None:
@@ -90,13 +101,7 @@ def test_the_whole_local_story_in_the_browser(browser: Any, local_run: Running) 
 
     # the client answers Yes
     client = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True).new_page()
-    client.goto(questionnaire)
-    client.get_by_label("Yes").check()
-    number = client.get_by_label("Mobile number")
-    if not number.input_value():
-        number.fill("(415) 555-0100")
-    client.get_by_role("button", name="Send my answer").click()
-    client.get_by_role("heading", name="You're subscribed").wait_for()
+    _answer_yes(client, questionnaire)
 
     thread = desk.locator("article.thread", has_text="Ann Lee")
     thread.get_by_text("opted in on the questionnaire").wait_for(timeout=WAIT_MS)
@@ -133,3 +138,47 @@ def test_the_whole_local_story_in_the_browser(browser: Any, local_run: Running) 
     _shot(small, "desk-phone-top")
     small.locator("#channel-panel").scroll_into_view_if_needed()
     _shot(small, "desk-phone-channel")
+
+
+def test_a_flagged_text_is_opted_out_from_the_desk_by_keyboard_after_a_confirmation(
+    browser: Any, local_run: Running
+) -> None:
+    url = local_run.url
+    desk = browser.new_context(viewport=LAPTOP).new_page()
+    desk.goto(url + "/local/desk")
+    box = desk.get_by_label("Run a /sms command")
+    box.fill('link "Bob Ray" --phone "(415) 555-0101"')
+    box.press("Enter")
+    link = desk.locator("#answer a[href*='/q/']", has_text="/q/")
+    link.wait_for(timeout=WAIT_MS)
+    client = browser.new_context(viewport=PHONE, is_mobile=True).new_page()
+    _answer_yes(client, str(link.get_attribute("href")), "(415) 555-0101")
+    _phone_text(client, url, "not interested", "(415) 555-0101")
+
+    thread = desk.locator("article.thread", has_text="Bob Ray")
+    flagged = thread.locator(".entry", has_text="might be a request to stop")
+    flagged.get_by_text("Flagged because of “not interested”").wait_for(timeout=WAIT_MS)
+    opt_out = flagged.locator("form:has(input[value='number_opt_out']) button")
+    dialog = desk.get_by_role("dialog")
+
+    opt_out.focus()
+    desk.keyboard.press("Enter")
+    dialog.get_by_text("Opt +1 415-555-0101 out of all texts?").wait_for()
+    _shot(desk, "desk-laptop-confirm")
+    desk.keyboard.press("Escape")  # cancelled: nothing changes
+    assert not dialog.is_visible()
+    status = desk.locator("#status")
+    assert "opted in" in status.locator(".section", has_text="Bob Ray").inner_text()
+
+    opt_out.focus()
+    desk.keyboard.press("Enter")
+    assert desk.evaluate("document.activeElement.id") == "confirm-no"  # Cancel first
+    desk.keyboard.press("Shift+Tab")  # the dialog's other button: Opt out
+    desk.keyboard.press("Tab")
+    desk.keyboard.press("Tab")
+    assert desk.evaluate("document.activeElement.id") == "confirm-yes"
+    desk.keyboard.press("Enter")
+    thread.get_by_text("Opted out Bob Ray: +1 415-555-0101").wait_for(timeout=WAIT_MS)
+    thread.get_by_text("opted out by staff by desk").wait_for(timeout=WAIT_MS)
+    row = status.locator(".section", has_text="Bob Ray")
+    row.get_by_text("opted out").wait_for(timeout=WAIT_MS)
