@@ -356,3 +356,60 @@ def test_the_desk_refuses_other_machines_and_proxied_requests(site: DeskSite) ->
         site.client = (address, 40000)
         assert site.request("GET", "/local/desk").status_code == 404, address
         assert site.request("GET", "/local/desk/live?v=0").status_code == 404, address
+
+
+# ------------------------------------------------------------------ bad input (SPEC §6)
+
+
+def test_bad_input_gets_a_clear_answer_and_changes_nothing(site: DeskSite) -> None:
+    _opted_in(site)
+
+    def shown() -> str:
+        panels = site.request("GET", "/local/desk/live?v=-1").json()
+        return _text(panels["channel"]) + _text(panels["status"])
+
+    before = shown()
+    looks = [
+        "/local/desk?page=abc&status=bogus&project=-1",
+        "/local/desk?page=99999&project=123456789012345678901234",
+        "/local/desk?q=" + "x" * 5000,
+        "/local/desk/live?v=garbage&status=%00",
+        "/local/desk?q=%F0%9F%92%A9%00<script>",
+    ]
+    for path in looks:
+        assert site.request("GET", path).status_code in (200, 204), path
+    clicks = [
+        {"action_id": "contact_opt_out", "value": "abc"},
+        {"action_id": "contact_opt_out", "value": "99999999999999999999999"},
+        {"action_id": "contact_opt_out", "value": "424242"},
+        {"action_id": "contact_move", "value": "1:x"},
+        {"action_id": "contact_move", "value": "1:424242"},
+        {"action_id": "number_opt_out", "value": "1:not-a-phone"},
+        {"action_id": "no_such_button", "value": "1"},
+        {"value": "1"},
+        {"action_id": "desk_send_text", "value": "1", "text": ""},
+        {"action_id": "desk_send_text", "value": "1", "text": "x" * 5000},
+    ]
+    for data in clicks:
+        answer = site.request("POST", "/local/desk/act", data=data, headers=JSON)
+        assert answer.status_code == 200 and answer.json()["ok"] is False, data
+    for data in ({"value": "1", "text": "", "mode": "text"}, {"value": "x", "text": "hi"}):
+        answer = site.request("POST", "/local/desk/reply", data=data, headers=JSON)
+        assert answer.status_code == 200 and answer.json()["ok"] is False, data
+    assert site.command("") and "/sms" in _text(site.command("   "))  # empty: the help
+
+    async def raw(content: bytes, content_type: str) -> int:
+        transport = httpx.ASGITransport(app=site.app, client=site.client)
+        async with httpx.AsyncClient(transport=transport, base_url=LOCAL_URL) as http:
+            headers = {"Content-Type": content_type, **JSON}
+            return (
+                await http.post("/local/desk/sms", content=content, headers=headers)
+            ).status_code
+
+    assert asyncio.run(raw(b"text=status", "application/json")) == 415
+    assert asyncio.run(raw(b"text=\xff\xfe", "application/x-www-form-urlencoded")) == 400
+    assert (
+        asyncio.run(raw(b"text=" + b"a" * (2 * 1024 * 1024), "application/x-www-form-urlencoded"))
+        == 413
+    )
+    assert shown() == before
