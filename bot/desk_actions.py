@@ -31,7 +31,6 @@ ACTOR = "desk"  # the ledger's actor for the local staff member at /local/desk
 BUTTON_REASON = "opted out by staff with the Opt out button on the local desk"
 FLAG_REASON = "staff confirmed a flagged text as a request to stop"
 SEND_TEXT = "desk_send_text"  # the Send form's submit (Slack: the send modal)
-THREAD_REPLY = "desk_thread_reply"  # a thread's reply box: text it, or keep it as a note
 Blocks = list[dict[str, Any]]
 
 

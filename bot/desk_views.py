@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from bot import ids
 from bot.blockkit_html import Controls, blocks_html
-from bot.desk_actions import SEND_TEXT, THREAD_REPLY, Answer
+from bot.desk_actions import SEND_TEXT, Answer
 from bot.desk_channel import Thread
 from bot.home_view import home_view
 from consent.services.home import FILTERS, HomePage
@@ -89,7 +89,7 @@ class DeskViews:
             for t in threads
         ]
         return self.env.get_template("desk_channel.html").render(
-            threads=drawn, csrf=csrf, reply_action=REPLY, reply_id=THREAD_REPLY,
+            threads=drawn, csrf=csrf, reply_action=REPLY,
             once=secrets.token_urlsafe(9), max_text=MAX_TEXT,
         )  # fmt: skip
 

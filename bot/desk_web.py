@@ -111,7 +111,9 @@ class LocalDesk:
         token = self.kit.csrf.for_page(request, SCOPE)
         version = self.channel.version  # read before drawing: a change meanwhile shows next time
         panels = await self._panels(Looking.from_query(request.query_params), token)
-        return JSONResponse({"v": version, **panels})
+        response = JSONResponse({"v": version, **panels})
+        self.kit.csrf.set_cookie(response, token, PATH)  # the panels' forms carry this token
+        return response
 
     async def _form(self, request: Request) -> tuple[Mapping[str, str], str] | Response:
         form = await self.kit.read_form(request)
