@@ -40,9 +40,11 @@ class Answer:
 
     blocks: Blocks
     ok: bool = True
-    form: str = ""  # "send" or "" (the reply box for a Send button)
+    form: str = ""  # "send": a text box; "confirm": the question before an opt-out
     contact_id: int = 0
     title: str = ""
+    action_id: str = ""  # what a "confirm" form runs once confirmed
+    value: str = ""
 
 
 def run_command(desk: Desk, text: str) -> Reply:
@@ -126,12 +128,36 @@ _ACTIONS: dict[str, Callable[[Desk, str, Mapping[str, str]], Answer]] = {
 }
 
 
+CONFIRM_FIRST = frozenset({ids.OPT_OUT, ids.OPT_OUT_NUMBER})
+
+
+def _confirm_first(desk: Desk, action_id: str, value: str) -> Answer:
+    """The question Slack's confirm dialog asks, for a click that came without its
+    answer (the page's script asks in a dialog and sends `confirmed=yes`)."""
+    view = view_contact(desk, _contact_id(value), messages=0)
+    f = MRKDWN
+    phone = value.partition(":")[2]
+    who = (
+        f.esc(display_phone(phone))
+        if action_id == ids.OPT_OUT_NUMBER
+        else f.b(f.esc(view.contact.name))
+    )
+    question = (
+        f"Opt {who} out of all texts? Only they can opt back in (questionnaire or START). "
+        "This is recorded with your name."
+    )
+    return Answer([section(question)], form="confirm", action_id=action_id, value=value)
+
+
 def run_action(desk: Desk, fields: Mapping[str, str]) -> Answer:
     """One button click or menu choice; refusals come back as answers, as in Slack."""
-    action = _ACTIONS.get(fields.get("action_id", ""))
+    action_id = fields.get("action_id", "")
+    action = _ACTIONS.get(action_id)
     if action is None:
         return _answer(note_reply("That button does nothing on the local desk.", ok=False))
     try:
+        if action_id in CONFIRM_FIRST and fields.get("confirmed") != "yes":
+            return _confirm_first(desk, action_id, fields.get("value", ""))
         return action(desk, fields.get("value", ""), fields)
     except ConsentError as err:
         return _answer(error_reply(err))

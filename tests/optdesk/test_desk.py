@@ -175,7 +175,14 @@ def test_a_flagged_text_has_an_opt_out_button_that_asks_first(site: DeskSite) ->
     assert 'data-confirm-title="Opt this number out?"' in page
     flagged = re.search(r'number_opt_out">.*?name="value" value="([^"]+)"', page, re.S)
     assert flagged
-    answer = site.click("number_opt_out", html.unescape(flagged.group(1)))
+    value = html.unescape(flagged.group(1))
+    asked = site.click("number_opt_out", value)  # no confirmation (no script): asked first
+    assert "Opt +1 415-555-0100 out of all texts?" in _text(asked["answer"])
+    assert 'name="confirmed" value="yes"' in asked["answer"]
+    with site.core.desk.uow(write=False) as uow:
+        state = uow.numbers.get(PHONE)
+        assert state is not None and state.status is Status.OPTED_IN
+    answer = site.click("number_opt_out", value, confirmed="yes")
     assert answer["ok"] and "Opted out Ann Lee: +1 415-555-0100" in _text(answer["answer"])
     view = site.core.desk
     with view.uow(write=False) as uow:
@@ -251,7 +258,7 @@ def test_the_buttons_run_the_same_use_cases_as_in_slack(site: DeskSite) -> None:
     assert 'name="action_id" value="desk_send_text"' in opened["answer"]
     sent = site.click("desk_send_text", cid, text="See you Friday")
     assert sent["ok"] and "queued" in _text(sent["answer"])
-    out = site.click("contact_opt_out", cid)
+    out = site.click("contact_opt_out", cid, confirmed="yes")
     assert "Opted out Ann Lee" in _text(out["answer"])
     refused = site.click("desk_send_text", cid, text="one more?")
     assert not refused["ok"] and "opted out" in _text(refused["answer"])
@@ -381,10 +388,10 @@ def test_bad_input_gets_a_clear_answer_and_changes_nothing(site: DeskSite) -> No
     clicks = [
         {"action_id": "contact_opt_out", "value": "abc"},
         {"action_id": "contact_opt_out", "value": "99999999999999999999999"},
-        {"action_id": "contact_opt_out", "value": "424242"},
+        {"action_id": "contact_opt_out", "value": "424242", "confirmed": "yes"},
         {"action_id": "contact_move", "value": "1:x"},
         {"action_id": "contact_move", "value": "1:424242"},
-        {"action_id": "number_opt_out", "value": "1:not-a-phone"},
+        {"action_id": "number_opt_out", "value": "1:not-a-phone", "confirmed": "yes"},
         {"action_id": "no_such_button", "value": "1"},
         {"value": "1"},
         {"action_id": "desk_send_text", "value": "1", "text": ""},
