@@ -229,6 +229,13 @@ def test_the_command_box_answers_as_optdesk_sms_does(site: DeskSite) -> None:
     assert "pending: 1" in status
 
 
+def test_without_script_a_form_post_answers_with_the_whole_page(site: DeskSite) -> None:
+    page = site.request("POST", "/local/desk/sms", data={"text": "status"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    answer = page.text.split('id="answer"', 1)[1].split("</section>", 1)[0]
+    assert "opted in:" in _text(answer) and 'value="status"' in page.text
+
+
 def test_usage_errors_and_ambiguity_questions_show_as_in_slack(site: DeskSite) -> None:
     usage = site.command("/sms frobnicate")
     assert "Usage:" in _text(usage) and 'class="reply refused"' in usage
