@@ -48,16 +48,24 @@ def build_core(settings: Settings) -> Core:
     return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine, clock), clock, config))
 
 
-def build_gateway(settings: Settings) -> SmsGateway:
-    """Twilio when credentials are set; otherwise local mode, said loudly."""
+def build_gateway(settings: Settings, desk: Desk | None = None) -> SmsGateway:
+    """Twilio when credentials are set; otherwise local mode, said loudly (with `desk`,
+    each local text is reported delivered, as the local phone got it)."""
     if twilio_is_local(settings):
+        from consent.records import DeliveryReport
+        from consent.services.delivery import record_delivery
         from webhooks.local_gateway import LocalGateway
 
         log.warning(
             "LOCAL MODE (Twilio): no TWILIO_* setting set. "
             "Texts are kept in the database and printed to this log, never sent."
         )
-        return LocalGateway()
+        if desk is None:
+            return LocalGateway()
+        local_desk = desk
+        return LocalGateway(
+            lambda sid: record_delivery(local_desk, DeliveryReport(sid, "delivered"))
+        )
     from webhooks.twilio_gateway import TwilioGateway
 
     if not settings.twilio_enabled:
@@ -136,16 +144,21 @@ def build_slack(
     return SlackSide(notifier, bolt)
 
 
-def build_dispatcher(core: Core, slack: SlackSide) -> Dispatcher:
-    return Dispatcher(core.desk, build_gateway(core.settings), slack.notifier)
+def build_dispatcher(core: Core, slack: SlackSide, notifier: Notifier | None = None) -> Dispatcher:
+    gateway = build_gateway(core.settings, core.desk)
+    return Dispatcher(core.desk, gateway, notifier or slack.notifier)
 
 
 def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -> Any:
     """The Starlette sidecar with every endpoint, the Bolt handler, and the dispatcher."""
+    from optdesk.local_desk import desk_notifier, desk_routes
     from webhooks.app import create_app
 
     settings = core.settings
-    dispatcher = build_dispatcher(core, slack)
+    local = twilio_is_local(settings)
+    # local mode: the staff desk (/local/desk) keeps every note the dispatcher posts
+    notifier, channel = desk_notifier(slack.notifier, thread_replies=settings.thread_replies)
+    dispatcher = build_dispatcher(core, slack, notifier if local else None)
     routes = []
     if slack.bolt is not None:
         from bot.handler import slack_route
@@ -165,13 +178,15 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
 
     token = settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None
     csrf_secret = form_secret(settings)
+    local_routes = desk_routes(core.desk, channel, csrf_secret) if local else []
     return create_app(
         core.desk,
         twilio_auth_token=token if settings.twilio_enabled else None,
         csrf_secret=csrf_secret,
-        local_mode=twilio_is_local(settings),
+        local_mode=local,
         health=lambda: database_status(core.engine),
         extra_routes=routes,
+        local_routes=local_routes,
         lifespan=lifespan,
         trust_proxy=settings.trust_proxy,
     )
@@ -187,7 +202,8 @@ def announce_demo(core: Core) -> None:
     if issued is not None:
         log.warning("LOCAL MODE demo: open %s to answer as a client", issued.url)
     log.warning(
-        "LOCAL MODE: texts 'sent' and a box to text back are at %s/local/phone "
-        "(from this machine only)",
+        "LOCAL MODE: open %s/local/desk (the staff side) and %s/local/phone (the client's "
+        "phone) side by side, from this machine only",
+        url,
         url,
     )

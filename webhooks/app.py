@@ -54,6 +54,7 @@ def create_app(
     local_mode: bool,
     health: Health,
     extra_routes: Sequence[BaseRoute] = (),
+    local_routes: Sequence[BaseRoute] = (),
     lifespan: Lifespan[Starlette] | None = None,
     trust_proxy: bool = False,
     body_idle_timeout: float = BODY_IDLE_TIMEOUT_S,
@@ -63,6 +64,7 @@ def create_app(
     `twilio_auth_token` checks X-Twilio-Signature (None: every Twilio webhook gets 403).
     `local_mode` mounts /local/phone, and only while no Twilio token is configured and
     the public URL is on localhost; it answers only this machine (webhooks.local_only).
+    `local_routes` (the staff desk, /local/desk) are mounted on the same condition.
     `health()` reports the database (`{"ok": bool, ...}`); 503 when not ok, with a
     generic reason (the detail goes to the log).
     Every request body is limited (webhooks.limits): `body_idle_timeout` for tests.
@@ -77,6 +79,7 @@ def create_app(
     local_pages = local_mode and not twilio_auth_token and is_local_url(desk.config.public_url)
     if local_pages:
         routes += LocalPhone(desk, pages, csrf).routes()
+        routes += list(local_routes)
     elif local_mode:
         log.warning(
             "local mode with a Twilio token set or a public URL that is not localhost: "

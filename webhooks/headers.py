@@ -24,6 +24,7 @@ def csp(nonce: str) -> str:
             f"style-src 'nonce-{nonce}'",
             f"script-src 'nonce-{nonce}'",
             "img-src 'self' data:",
+            "connect-src 'self'",  # the local desk's live updates (fetch)
             "form-action 'self'",
             "base-uri 'none'",
             "frame-ancestors 'none'",

@@ -214,14 +214,23 @@ def test_no_channel_is_logged_not_retried(
     assert fake.calls_to("chat.postMessage") == []
 
 
-def test_local_mode_logs_notes(caplog: pytest.LogCaptureFixture) -> None:
+def test_local_mode_logs_each_note_as_plain_sentences(caplog: pytest.LogCaptureFixture) -> None:
     notifier = LocalNotifier()
+    stop = {**INBOUND, "body": "please stop\ntexting me", "intent": "opt_out", "trigger": "stop"}
     with caplog.at_level(logging.INFO, logger="optdesk.bot"):
         first = asyncio.run(notifier.post(CHANNEL, None, typed(INBOUND)[0]))
         second = asyncio.run(notifier.post(CHANNEL, first, typed(INBOUND)[0]))
+        asyncio.run(notifier.post("", None, typed(stop)[0]))
     assert first != second
-    assert "LOCAL MODE: Slack post to #C0NOTIFY: " in caplog.text
-    assert "Ann <!channel> & co (+1 415-555-0100) texted:" in caplog.text  # plain, for a log
+    lines = [r.getMessage() for r in caplog.records]
+    assert lines[0] == (  # plain, for a log: no emoji names, no quote bars, the text in quotes
+        "LOCAL MODE: Slack would get this note in #C0NOTIFY: "
+        "Ann <!channel> & co (+1 415-555-0100) texted “Is 9 ok? <@U1> &”."
+    )
+    assert lines[2] == (
+        "LOCAL MODE: Slack would get this note: Ann <!channel> & co (+1 415-555-0100) texted "
+        "“please stop texting me”. They asked to stop (“stop”): the number is opted out."
+    )
 
 
 # exactly once: a retry looks for the post an earlier attempt may have made -----------------

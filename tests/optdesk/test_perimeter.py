@@ -158,10 +158,11 @@ def local_desk(tmp_path: Path) -> Iterator[Running]:
 def test_local_pages_answer_only_this_machine_and_never_through_a_proxy(
     local_desk: Running,
 ) -> None:
+    for page in (local_desk.url + "/local/phone", local_desk.url + "/local/desk"):
+        assert httpx.get(page).status_code == 200
+        for header in ("X-Forwarded-For", "X-Real-IP", "Forwarded"):
+            assert httpx.get(page, headers={header: "127.0.0.1"}).status_code == 404, header
     page = local_desk.url + "/local/phone"
-    assert httpx.get(page).status_code == 200
-    for header in ("X-Forwarded-For", "X-Real-IP", "Forwarded"):
-        assert httpx.get(page, headers={header: "127.0.0.1"}).status_code == 404, header
     stop = httpx.post(
         page, data={"from": "+14155550100", "body": "STOP"}, headers={"X-Real-IP": "1"}
     )
@@ -176,6 +177,7 @@ def test_local_pages_are_off_while_the_public_url_is_not_localhost(tmp_path: Pat
     running = serve(tmp_path, env, port)
     try:
         assert httpx.get(running.url + "/local/phone").status_code == 404
+        assert httpx.get(running.url + "/local/desk").status_code == 404
     finally:
         running.stop()
 

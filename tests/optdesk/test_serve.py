@@ -182,3 +182,6 @@ def test_the_whole_story_through_optdesk_serve(
     assert verify.returncode == 0 and "2 events" in verify.stdout, verify.stderr
     status = running.cli("sms", "status", "Ann Lee")
     assert status.returncode == 0 and "opted out" in status.stdout
+    # configured: local mode's pages do not exist, the staff desk included
+    for page in ("/local/phone", "/local/desk", "/local/desk/live"):
+        assert httpx.get(running.url + page).status_code == 404, page
