@@ -133,3 +133,12 @@ def hold_label(rule: StateRule, capped: bool) -> str:
     if capped:
         return f"{rule.state} ({rule.cap} in 24 hours)"
     return f"{rule.state} ({rule.start:%H:%M}-{rule.end:%H:%M} window)"
+
+
+def waiting_reason(message: Message) -> str | None:
+    """Why a text still waiting to go waits (None: it is not held), for `/sms scheduled`;
+    it waits until its `send_after`."""
+    sent = message.twilio_sid is not None or message.sent_at is not None
+    if sent or message.status not in (Delivery.QUEUED, Delivery.WAITING):
+        return None
+    return message.hold_reason or None

@@ -13,7 +13,7 @@ from consent.services import links, projects, staff
 from consent.services.context import Desk
 from consent.services.dispatch import Dispatcher
 from consent.services.outbound import queue_text
-from consent.state_rules import cap_reason, rule_for, window_reason
+from consent.state_rules import cap_reason, rule_for, waiting_reason, window_reason
 from tests.support import FixedClock, RecordingGateway, RecordingNotifier
 
 MIAMI, NYC = "+13055550100", "+12125550100"
@@ -107,7 +107,7 @@ def test_the_fourth_automated_text_in_24_hours_waits_until_the_first_leaves(
     assert len(gateway.sent) == 3
     stored = _message(desk, fourth.id)
     assert stored.send_after == first + timedelta(hours=24)  # exactly when the first leaves
-    assert stored.hold_reason == cap_reason(FLORIDA)
+    assert stored.hold_reason == waiting_reason(stored) == cap_reason(FLORIDA)
     _automated(desk, NYC, "no cap in New York")
     _automated(desk, NYC, "still none")
     staff.send_text(desk, "Ann Lee", "A reply typed by staff goes now", actor="U1")
@@ -123,6 +123,7 @@ def test_the_fourth_automated_text_in_24_hours_waits_until_the_first_leaves(
     clock.at = first + timedelta(hours=24)
     _drain(dispatcher)
     assert gateway.sent[-1][1] == "text 4"
+    assert waiting_reason(_message(desk, fourth.id)) is None  # sent: no longer held
 
 
 def test_a_scheduled_text_in_florida_after_20_00_is_held_and_says_why(
