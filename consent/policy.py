@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from consent import messages
@@ -57,10 +57,12 @@ class Prior:
     `earlier`: texts of the same family that go before this one (see `earlier_texts`):
     opt-out confirmations since the number's opt-out began, or opt-in confirmations and
     requests in the last 24 hours. `request_open`: an unexpired double opt-in request
-    waits for this number's reply."""
+    waits for this number's reply. `local`: for an automated text, the stricter rule of
+    the state the number's area code belongs to, and the texts counted against its cap."""
 
     earlier: int = 0
     request_open: bool = False
+    local: Local = field(default_factory=Local)
 
 
 _NEVER_SENT = frozenset({Delivery.REFUSED, Delivery.FAILED})
@@ -147,7 +149,6 @@ def may_send(
     prior: Prior | None = None,
     *,
     queued_at: datetime | None = None,
-    local: Local | None = None,
 ) -> Decision:
     """Decide for one text to one number at `now` (`queued_at`: when it was queued).
 
@@ -183,7 +184,7 @@ def may_send(
     if kind is SendKind.CONFIRMATION and prior.earlier:
         return Refused(messages.REFUSAL_ONE_OPT_IN_TEXT)
     if kind is SendKind.AUTOMATED:
-        return _automated(now, zones, local or Local())
+        return _automated(now, zones, prior.local)
     return Allowed()
 
 

@@ -27,7 +27,7 @@ from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGatewa
 from consent.records import Delivery, Message, OutboxItem, OutboxKind
 from consent.services.context import Desk, notify
 from consent.services.delivery import carrier_opt_out, delivery_note
-from consent.services.gate import hold_text, local_of, prior_of
+from consent.services.gate import hold_text, prior_of
 
 log = logging.getLogger("optdesk.dispatch")
 LEASE = timedelta(minutes=2)
@@ -131,11 +131,8 @@ class Dispatcher:
             automated = kind is SendKind.AUTOMATED
             state = uow.numbers.get(message.e164, lock=automated)
             prior = prior_of(uow, message, state, now)
-            local = automated and local_of(uow, message.e164, now, message.id, sent_only=True)
-            decision = may_send(
-                state, kind, now, time_zones(message.e164), prior,
-                queued_at=message.created_at, local=local or None,
-            )  # fmt: skip
+            zones = time_zones(message.e164)
+            decision = may_send(state, kind, now, zones, prior, queued_at=message.created_at)
             if isinstance(decision, Refused):
                 uow.messages.set_status(message.id, Delivery.REFUSED, error=decision.reason)
                 uow.outbox.done(item.id)

@@ -16,9 +16,11 @@ from consent.state_rules import CAP_PERIOD, Local, counted_times, rule_for
 
 
 def prior_of(uow: UnitOfWork, message: Message, state: NumberState | None, now: datetime) -> Prior:
-    """The gate's `Prior` for one queued text (only the one-per-opt-out, one-a-day kinds
-    need it)."""
+    """The gate's `Prior` for one queued text at the moment of sending (the one-per-opt-out,
+    one-a-day kinds, and automated texts under a state's law, need it)."""
     kind = SendKind(message.kind)
+    if kind is SendKind.AUTOMATED:
+        return Prior(local=local_of(uow, message.e164, now, message.id, sent_only=True))
     kinds = family(kind)
     if state is None or not kinds:
         return Prior()

@@ -9,7 +9,7 @@ from datetime import datetime
 from consent.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from consent.model import NumberState, SendKind, Source, Status, may_staff_set
 from consent.phones import time_zones
-from consent.policy import Refused, Wait, may_send
+from consent.policy import Prior, Refused, Wait, may_send
 from consent.ports import UnitOfWork
 from consent.records import Message, OutboundDraft
 from consent.services.contacts import Target, best_number, resolve
@@ -44,9 +44,10 @@ def _gate(uow: UnitOfWork, state: NumberState | None, kind: SendKind, at: dateti
     state's window and cap, counting the automated texts due to go before it)."""
     if state is None:
         raise Forbidden("This contact has no phone number on file: send them a link first.")
-    automated = kind is SendKind.AUTOMATED
-    local = local_of(uow, state.e164, at, sent_only=False) if automated else None
-    decision = may_send(state, kind, at, time_zones(state.e164), local=local)
+    prior = Prior()
+    if kind is SendKind.AUTOMATED:
+        prior = Prior(local=local_of(uow, state.e164, at, sent_only=False))
+    decision = may_send(state, kind, at, time_zones(state.e164), prior)
     if isinstance(decision, Refused):
         raise Forbidden(f"Not sent: {decision.reason}.")
     return decision if isinstance(decision, Wait) else None
@@ -173,9 +174,9 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
     with desk.uow() as uow:
         found = project_named(uow, project)
         for state in uow.numbers.for_project(found.id):
-            local = local_of(uow, state.e164, now, sent_only=False)
+            prior = Prior(local=local_of(uow, state.e164, now, sent_only=False))
             kind = SendKind.AUTOMATED
-            decision = may_send(state, kind, now, time_zones(state.e164), local=local)
+            decision = may_send(state, kind, now, time_zones(state.e164), prior)
             if isinstance(decision, Refused):
                 skipped[_skip_reason(state)] += 1
                 continue

@@ -10,7 +10,7 @@ import pytest
 
 from consent.model import NumberState, SendKind, Status
 from consent.phones import area_code_zones, time_zones, us_state
-from consent.policy import Allowed, Wait, may_send
+from consent.policy import Allowed, Decision, Prior, Wait, may_send
 from consent.state_rules import RULES, Local, cap_reason, rule_for, window_reason
 
 FL, NY = "+13055550100", "+12125550100"  # Miami (Florida), New York City
@@ -28,9 +28,14 @@ def _local(e164: str, counted: tuple[datetime, ...] = ()) -> Local:
     return Local(rule_for(us_state(e164)), area_code_zones(e164), counted)
 
 
-def _decide(e164: str, at: datetime, counted: tuple[datetime, ...] = (), **kw: object):  # type: ignore[no-untyped-def]
-    kind = kw.get("kind", SendKind.AUTOMATED)
-    return may_send(_state(e164), kind, at, time_zones(e164), local=_local(e164, counted))  # type: ignore[arg-type]
+def _decide(
+    e164: str,
+    at: datetime,
+    counted: tuple[datetime, ...] = (),
+    kind: SendKind = SendKind.AUTOMATED,
+) -> Decision:
+    prior = Prior(local=_local(e164, counted))
+    return may_send(_state(e164), kind, at, time_zones(e164), prior)
 
 
 def test_the_table_holds_florida_oklahoma_maryland_and_washington_with_their_statutes() -> None:
