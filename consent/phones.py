@@ -7,6 +7,7 @@ cannot reach an extension, so a number typed with one is almost certainly a desk
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -230,8 +231,17 @@ def area_code_zones(e164: str) -> tuple[str, ...]:
     number = _parse_e164(e164)
     if number is None or number.country_code != 1:
         return tuple(sorted(own))
-    prefix = "1" + phonenumbers.national_significant_number(number)[:3]
-    for key, zones in TIMEZONE_DATA.items():
-        if key.startswith(prefix):
-            own.update(z for z in zones if z != UNKNOWN_TIMEZONE)
+    own.update(_area_code_zones("1" + phonenumbers.national_significant_number(number)[:3]))
     return tuple(sorted(own))
+
+
+@functools.lru_cache(maxsize=1024)
+def _area_code_zones(prefix: str) -> frozenset[str]:
+    """Every zone of the prefix data under one area code (a broadcast asks once per code)."""
+    return frozenset(
+        zone
+        for key, zones in TIMEZONE_DATA.items()
+        if key.startswith(prefix)
+        for zone in zones
+        if zone != UNKNOWN_TIMEZONE
+    )
