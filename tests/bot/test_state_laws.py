@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.notes import note_text
+from consent.notes import HeldNote
 from tests.bot import seed
 from tests.bot.harness import Slack
 from tests.bot.test_commands import text_of
@@ -33,3 +35,19 @@ def test_broadcast_reports_texts_waiting_for_a_state_by_state(
     text = text_of(slack.ask("broadcast Kitchen Tomorrow at 9"))
     assert "Broadcast to project *Kitchen*: 2 queued, none skipped." in text
     assert "Waiting for a state's texting law (1): Florida (08:00-20:00 window): 1." in text
+
+
+def test_the_thread_note_for_a_held_text_says_why_and_until_when() -> None:
+    note = HeldNote(
+        7,
+        "Ann",
+        MIAMI,
+        12,
+        "Florida law: automated texts only from 08:00 to 20:00 local time (Fla. Stat. x)",
+        "2026-07-02T12:00:00+00:00",
+        "See you",
+    )
+    text = note_text(note, plain_text=True)
+    assert text.startswith(":hourglass: Waiting until 2026-07-02 12:00 UTC to text Ann")
+    assert "Florida law: automated texts only from 08:00 to 20:00" in text and "See you" in text
+    assert "<!date^1782993600^" in note_text(note)  # Slack shows it in the reader's zone
