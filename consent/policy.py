@@ -128,7 +128,9 @@ def _automated(now: datetime, zones: Sequence[str], local: Local) -> Decision:
     rule = local.rule
     if rule is not None and start > now:
         return Wait(until, cap_reason(rule), rule, capped=True)
-    if rule is not None and state is not None and not state.holds(now):
+    # the state's window is named only where it is what holds the text (after 20:00,
+    # say, not at 23:00, when the federal quiet hours hold it until the same 08:00)
+    if rule is not None and until != first_opening(now, windows[:1]):
         return Wait(until, window_reason(rule), rule)
     return Wait(until, messages.WAIT_QUIET_HOURS)
 

@@ -158,3 +158,15 @@ def test_replies_and_confirmations_keep_the_federal_treatment(kind: SendKind) ->
     at_2030 = datetime(2026, 7, 2, 0, 30, tzinfo=UTC)  # 20:30 in Miami
     sent = tuple(at_2030 - timedelta(hours=h) for h in (1, 2, 3))
     assert isinstance(_decide(FL, at_2030, sent, kind=kind), Allowed)
+
+
+def test_at_night_the_federal_quiet_hours_hold_the_text_and_say_so() -> None:
+    """At 23:00 in Miami both windows are shut and open again at 08:00: the federal quiet
+    hours are the reason (the state's hold is reported only where it makes a difference)."""
+    held = _decide(FL, datetime(2026, 7, 2, 3, 0, tzinfo=UTC))
+    assert isinstance(held, Wait) and held.state is None
+    assert held.until == datetime(2026, 7, 2, 12, 0, tzinfo=UTC)
+    # in the panhandle the state's window opens an hour later (08:00 Central)
+    held = _decide("+18505550100", datetime(2026, 7, 2, 3, 0, tzinfo=UTC))
+    assert isinstance(held, Wait) and held.state == rule_for("FL")
+    assert held.until == datetime(2026, 7, 2, 13, 0, tzinfo=UTC)
