@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import assert_never
 
 from bot import blocks as bk
@@ -10,6 +11,7 @@ from bot.fmt import MRKDWN, PLAIN, Fmt, section
 from consent.notes import (
     ConsentNote,
     DeliveryNote,
+    HeldNote,
     InboundNote,
     Note,
     NumberTakenNote,
@@ -106,6 +108,16 @@ def delivery_lines(f: Fmt, note: DeliveryNote) -> list[str]:
     return [line, _body(f, note.body)]
 
 
+def held_lines(f: Fmt, note: HeldNote) -> list[str]:
+    """An automated text waits for a state's law: why, and until when."""
+    try:
+        until = f.when(datetime.fromisoformat(note.until))
+    except ValueError:
+        until = f.esc(note.until)
+    line = f":hourglass: Waiting until {until} to text {_who(f, note)}: {f.esc(note.reason)}."
+    return [line, _body(f, note.body)]
+
+
 def taken_lines(f: Fmt, note: NumberTakenNote) -> list[str]:
     holder = f.b(f.esc(note.holder or "another contact"))
     return [
@@ -125,6 +137,8 @@ def note_lines(f: Fmt, note: Note) -> list[str]:
             return inbound_lines(f, note)
         case DeliveryNote():
             return delivery_lines(f, note)
+        case HeldNote():
+            return held_lines(f, note)
         case UnknownNote():
             return [f"optdesk: {f.esc(note.kind)} notification"]
         case _:
@@ -193,7 +207,7 @@ def note_blocks(note: Note, *, top_level: bool, thread_replies: str = "confirm")
 def _reference(note: Note) -> str:
     """What a note's buttons block is about: its text, or its ledger event."""
     match note:
-        case InboundNote() | DeliveryNote():
+        case InboundNote() | DeliveryNote() | HeldNote():
             return str(note.message_id or "")
         case ConsentNote():
             return str(note.seq or "")

@@ -13,6 +13,7 @@ from bot.slack_errors import SLACK_ERRORS, error_code
 from consent.notes import (
     ConsentNote,
     DeliveryNote,
+    HeldNote,
     InboundNote,
     Note,
     NumberTakenNote,
@@ -201,7 +202,7 @@ def changes_status(note: Note) -> bool:
             return True
         case InboundNote() | DeliveryNote():
             return bool(note.status)
-        case NumberTakenNote() | UnknownNote():
+        case NumberTakenNote() | HeldNote() | UnknownNote():
             return False
         case _:
             assert_never(note)

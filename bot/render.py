@@ -69,7 +69,12 @@ def queued_reply(q: Queued, *, scheduled_for: datetime | None = None) -> Reply:
         else:
             head = f"Text to {to} scheduled for {f.when(scheduled_for)}."
         lines = [head, f.quote(q.message.body)]
-        if q.wait_until is not None:
+        if q.wait is not None and q.wait.state is not None:
+            lines.append(
+                f"Held until {f.when(q.wait.until)} "
+                f"({recipient_clock(q.wait.until, q.message.e164)}): {f.esc(q.wait.reason)}."
+            )
+        elif q.wait_until is not None:
             lines.append(
                 f"Quiet hours: automated texts go out between 08:00 and 21:00 in the "
                 f"recipient's time zone, so it will wait until {f.when(q.wait_until)} "
@@ -141,11 +146,15 @@ def broadcast_reply(result: Broadcast) -> Reply:
                 f" ({result.waiting} waiting for quiet hours to end: automated texts "
                 "go out between 08:00 and 21:00 local time)"
             )
+        held = ""
+        if result.held:
+            by = ", ".join(f"{f.esc(label)}: {n}" for label, n in sorted(result.held.items()))
+            held = f"Waiting for a state's texting law ({sum(result.held.values())}): {by}."
         skipped = sum(result.skipped.values())
         if not skipped:
-            return [head + ", none skipped."]
+            return [head + ", none skipped.", *([held] if held else [])]
         why = ", ".join(f"{reason}: {n}" for reason, n in sorted(result.skipped.items()))
-        return [head + ".", f"Skipped {skipped} (not sent): {why}."]
+        return [head + ".", *([held] if held else []), f"Skipped {skipped} (not sent): {why}."]
 
     return reply(build)
 

@@ -70,6 +70,21 @@ class DeliveryNote:
 
 
 @dataclass(frozen=True)
+class HeldNote:
+    """An automated text waits for a state's law (its window or cap): why, and until
+    when (`until`: ISO 8601, UTC)."""
+
+    contact_id: int
+    contact: str
+    phone: str
+    message_id: int
+    reason: str
+    until: str
+    body: str = ""
+    kind: ClassVar[Literal["held"]] = "held"
+
+
+@dataclass(frozen=True)
 class NumberTakenNote:
     """A questionnaire Yes gave a number that is on file for another contact."""
 
@@ -91,7 +106,7 @@ class UnknownNote:
     phone: str = ""
 
 
-Note = ConsentNote | InboundNote | DeliveryNote | NumberTakenNote | UnknownNote
+Note = ConsentNote | InboundNote | DeliveryNote | HeldNote | NumberTakenNote | UnknownNote
 
 
 def to_payload(note: Note) -> dict[str, object]:
@@ -125,6 +140,11 @@ def note_from_payload(payload: Mapping[str, Any]) -> Note:
             return DeliveryNote(
                 cid, name, phone, p.number("message_id"), p.text("status"),
                 error=p.text("error"), body=p.text("body"),
+            )  # fmt: skip
+        case "held":
+            return HeldNote(
+                cid, name, phone, p.number("message_id"), p.text("reason"), p.text("until"),
+                body=p.text("body"),
             )  # fmt: skip
         case "number_taken":
             return NumberTakenNote(

@@ -3,21 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
 
 from consent import messages
 from consent.model import NumberState, SendKind, Status, blocks_until_start
 from consent.records import Delivery, Message
+from consent.state_rules import (
+    Local,
+    StateRule,
+    cap_frees_at,
+    cap_reason,
+    window_of,
+    window_reason,
+)
+from consent.windows import Window, first_opening
 
 QUIET_ENDS = time(8, 0)  # automated texts from 08:00 ...
 QUIET_STARTS = time(21, 0)  # ... until 21:00, recipient's local time
 OPT_OUT_CONFIRMATION_WINDOW = timedelta(minutes=5)
 OPT_IN_TEXT_INTERVAL = timedelta(hours=24)  # at most one opt-in confirmation (or request) a day
 OPT_IN_TEXTS = (SendKind.CONFIRMATION, SendKind.OPT_IN_REQUEST)
-_STEP = timedelta(minutes=1)
-_HORIZON = timedelta(hours=48)
 
 
 @dataclass(frozen=True)
@@ -32,8 +38,13 @@ class Refused:
 
 @dataclass(frozen=True)
 class Wait:
+    """Not yet: until when, and why. `state`: the state whose law holds it (its window,
+    or with `capped` its cap); None for the federal quiet hours."""
+
     until: datetime
     reason: str
+    state: StateRule | None = None
+    capped: bool = False
 
 
 Decision = Allowed | Refused | Wait
@@ -46,10 +57,12 @@ class Prior:
     `earlier`: texts of the same family that go before this one (see `earlier_texts`):
     opt-out confirmations since the number's opt-out began, or opt-in confirmations and
     requests in the last 24 hours. `request_open`: an unexpired double opt-in request
-    waits for this number's reply."""
+    waits for this number's reply. `local`: for an automated text, the stricter rule of
+    the state the number's area code belongs to, and the texts counted against its cap."""
 
     earlier: int = 0
     request_open: bool = False
+    local: Local = field(default_factory=Local)
 
 
 _NEVER_SENT = frozenset({Delivery.REFUSED, Delivery.FAILED})
@@ -85,38 +98,41 @@ def earlier_texts(message_id: int, others: Iterable[Message]) -> int:
     )
 
 
-def _in_window(at: datetime, zone: str) -> bool:
-    local = at.astimezone(ZoneInfo(zone)).time()
-    return QUIET_ENDS <= local < QUIET_STARTS
+def _federal(zones: Sequence[str]) -> Window:
+    return Window(tuple(zones), QUIET_ENDS, QUIET_STARTS)
 
 
 def daytime_everywhere(at: datetime, zones: Sequence[str]) -> bool:
     """True when `at` falls between 08:00 and 21:00 in every one of the zones."""
-    return all(_in_window(at, z) for z in zones)
+    return _federal(zones).holds(at)
 
 
 def next_daytime(now: datetime, zones: Sequence[str]) -> datetime | None:
     """The first minute from `now` on when the window holds in all zones (None: never, in 48 h)."""
-    at = now.astimezone(UTC).replace(second=0, microsecond=0)
-    if at < now:
-        at += _STEP
-    end = now + _HORIZON
-    while at <= end:
-        if daytime_everywhere(at, zones):
-            return at
-        # jump ahead quickly while far from any window edge
-        at += _STEP if _near_edge(at, zones) else timedelta(minutes=30)
-    return None
+    return first_opening(now, [_federal(zones)])
 
 
-def _near_edge(at: datetime, zones: Sequence[str]) -> bool:
-    for z in zones:
-        local = at.astimezone(ZoneInfo(z))
-        minutes = local.hour * 60 + local.minute
-        for edge in (8 * 60, 21 * 60):
-            if 0 <= edge - minutes <= 31:
-                return True
-    return False
+def _automated(now: datetime, zones: Sequence[str], local: Local) -> Decision:
+    """Quiet hours in every zone of the number; where its area code's state is stricter,
+    that state's window in every zone of the area code, and its cap (SPEC §1)."""
+    windows = [_federal(zones)]
+    state = window_of(local, tuple(zones))
+    if state is not None:
+        windows.append(state)
+    start = cap_frees_at(local, now)
+    until = first_opening(start, windows)
+    if until is None:
+        return Refused(messages.REFUSAL_NO_DAYTIME)
+    if until == now:
+        return Allowed()
+    rule = local.rule
+    if rule is not None and start > now:
+        return Wait(until, cap_reason(rule), rule, capped=True)
+    # the state's window is named only where it is what holds the text (after 20:00,
+    # say, not at 23:00, when the federal quiet hours hold it until the same 08:00)
+    if rule is not None and until != first_opening(now, windows[:1]):
+        return Wait(until, window_reason(rule), rule)
+    return Wait(until, messages.WAIT_QUIET_HOURS)
 
 
 def _refusal(state: NumberState) -> str:
@@ -169,11 +185,8 @@ def may_send(
         return Refused(_refusal(state))
     if kind is SendKind.CONFIRMATION and prior.earlier:
         return Refused(messages.REFUSAL_ONE_OPT_IN_TEXT)
-    if kind is SendKind.AUTOMATED and not daytime_everywhere(now, zones):
-        until = next_daytime(now, zones)
-        if until is None:
-            return Refused(messages.REFUSAL_NO_DAYTIME)
-        return Wait(until, messages.WAIT_QUIET_HOURS)
+    if kind is SendKind.AUTOMATED:
+        return _automated(now, zones, prior.local)
     return Allowed()
 
 

@@ -89,6 +89,8 @@ class Message:
     error: str | None = None
     media: tuple[str, ...] = ()
     send_after: datetime | None = None
+    sent_at: datetime | None = None  # handed over to be sent (counts against a state's cap)
+    hold_reason: str | None = None  # why a waiting text waits (until `send_after`)
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,7 @@ class OutboundDraft:
     kind: SendKind
     author: str | None
     send_after: datetime
+    hold_reason: str | None = None  # held at queue time: why it waits until `send_after`
 
 
 class OutboxKind(StrEnum):

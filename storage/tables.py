@@ -137,6 +137,8 @@ class MessageRow(SQLModel, table=True):
     media: list[Any] = Field(default_factory=list, sa_type=JSONText, nullable=False)
     send_after: datetime | None = _when(nullable=True)
     created_at: datetime = _when()
+    sent_at: datetime | None = _when(nullable=True)
+    hold_reason: str | None = Field(default=None, sa_type=sa.Text, nullable=True)
 
 
 class SlackThreadRow(SQLModel, table=True):

@@ -1,15 +1,14 @@
 """The dispatcher: delivers outbox rows (texts, Slack posts) with retries and backoff.
 
-Every text is checked against the gate again right before it is handed to the
-gateway, after any wait for the sending rate, so a STOP that lands between
-queueing and sending wins. Rows are
-leased, so several dispatchers (on PostgreSQL) never deliver the same row; a
-pass hands back what it has not reached while its lease still has a margin.
+Every text is checked against the gate again right before it is handed to the gateway,
+after any wait for the sending rate, so a STOP that lands between queueing and sending
+wins; a held text is re-queued at its due time, with why. Rows are leased, so several
+dispatchers never deliver the same row; a pass hands back what it has not reached.
 
-Twilio has no idempotency key, so a text is never simply sent again: when a row
-comes back for another attempt (its last send failed, maybe after reaching
-Twilio, or its dispatcher died mid-send), the gateway is first asked whether
-Twilio already has that text, and if so its SID is adopted instead.
+Twilio has no idempotency key, so a text is never simply sent again: when a row comes
+back for another attempt (its last send failed, maybe after reaching Twilio, or its
+dispatcher died mid-send), the gateway is first asked whether Twilio already has that
+text, and if so its SID is adopted instead.
 """
 
 from __future__ import annotations
@@ -28,7 +27,7 @@ from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGatewa
 from consent.records import Delivery, Message, OutboxItem, OutboxKind
 from consent.services.context import Desk, notify
 from consent.services.delivery import carrier_opt_out, delivery_note
-from consent.services.gate import prior_of
+from consent.services.gate import hold_text, prior_of
 
 log = logging.getLogger("optdesk.dispatch")
 LEASE = timedelta(minutes=2)
@@ -119,8 +118,8 @@ class Dispatcher:
         self._sent(item, message, result)
 
     def _cleared(self, item: OutboxItem) -> Message | None:
-        """The text, if the gate lets it go now (checked again at the moment of sending);
-        refused, held and vanished texts settle here."""
+        """The text, if the gate lets it go now (refused, held, vanished texts settle here);
+        an automated one counts against its state's cap from now (its number's row locked)."""
         now = self.desk.clock.now()
         with self.desk.uow() as uow:
             message = uow.messages.get(item.message_id) if item.message_id else None
@@ -128,9 +127,11 @@ class Dispatcher:
                 uow.outbox.fail(item.id, "message row is gone")
                 uow.commit()
                 return None
-            state = uow.numbers.get(message.e164)
+            kind = SendKind(message.kind)
+            automated = kind is SendKind.AUTOMATED
+            state = uow.numbers.get(message.e164, lock=automated)
             prior = prior_of(uow, message, state, now)
-            kind, zones = SendKind(message.kind), time_zones(message.e164)
+            zones = time_zones(message.e164)
             decision = may_send(state, kind, now, zones, prior, queued_at=message.created_at)
             if isinstance(decision, Refused):
                 uow.messages.set_status(message.id, Delivery.REFUSED, error=decision.reason)
@@ -139,10 +140,12 @@ class Dispatcher:
                 uow.commit()
                 return None
             if isinstance(decision, Wait):
-                uow.messages.set_status(message.id, Delivery.WAITING)
-                uow.outbox.retry(item.id, decision.until, decision.reason)
+                hold_text(uow, item.id, message, decision, now)
                 uow.commit()
                 return None
+            if automated:
+                uow.messages.mark_sending(message.id, now)
+                uow.commit()
         return message
 
     def _settled_by_lookup(self, item: OutboxItem) -> bool:

@@ -9,13 +9,15 @@ from datetime import datetime
 from consent.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from consent.model import NumberState, SendKind, Source, Status, may_staff_set
 from consent.phones import time_zones
-from consent.policy import Refused, Wait, may_send
+from consent.policy import Prior, Refused, Wait, may_send
 from consent.ports import UnitOfWork
 from consent.records import Message, OutboundDraft
 from consent.services.contacts import Target, best_number, resolve
-from consent.services.context import Desk, record_change
+from consent.services.context import Desk, notify, record_change
+from consent.services.gate import held_note, local_of
 from consent.services.outbound import queue_text
 from consent.services.projects import project_named
+from consent.state_rules import hold_label
 
 MAX_TEXT = 1600  # Twilio's limit for one message body
 
@@ -33,22 +35,44 @@ def check_text(text: str) -> str:
 class Queued:
     message: Message
     target: Target
-    wait_until: datetime | None = None  # automated text held for quiet hours
+    wait_until: datetime | None = None  # automated text held (quiet hours, a state's law)
+    wait: Wait | None = None  # why it is held
 
 
-def _gate(state: NumberState | None, kind: SendKind, at: datetime) -> datetime | None:
+def _gate(uow: UnitOfWork, state: NumberState | None, kind: SendKind, at: datetime) -> Wait | None:
+    """Refused with the reason, or held (automated texts: quiet hours, the number's
+    state's window and cap, counting the automated texts due to go before it)."""
     if state is None:
         raise Forbidden("This contact has no phone number on file: send them a link first.")
-    decision = may_send(state, kind, at, time_zones(state.e164))
+    prior = Prior()
+    if kind is SendKind.AUTOMATED:
+        prior = Prior(local=local_of(uow, state.e164, at, sent_only=False))
+    decision = may_send(state, kind, at, time_zones(state.e164), prior)
     if isinstance(decision, Refused):
         raise Forbidden(f"Not sent: {decision.reason}.")
-    return decision.until if isinstance(decision, Wait) else None
+    return decision if isinstance(decision, Wait) else None
 
 
 def _queue(
-    uow: UnitOfWork, state: NumberState, body: str, kind: SendKind, actor: str, due: datetime
+    uow: UnitOfWork,
+    state: NumberState,
+    body: str,
+    kind: SendKind,
+    actor: str,
+    due: datetime,
+    wait: Wait | None = None,
+    now: datetime | None = None,
 ) -> Message:
-    return queue_text(uow, OutboundDraft(state.contact_id, state.e164, body, kind, actor, due))
+    """Queue the text at `due`, or held until the wait's end with why (a state's hold is
+    told in the contact's thread too)."""
+    draft = OutboundDraft(
+        state.contact_id, state.e164, body, kind, actor,
+        wait.until if wait else due, wait.reason if wait else None,
+    )  # fmt: skip
+    message = queue_text(uow, draft)
+    if wait is not None and wait.state is not None:
+        notify(uow, held_note(uow, message, wait), now or due)
+    return message
 
 
 def send_text(desk: Desk, who: str, text: str, *, actor: str, once: str | None = None) -> Queued:
@@ -65,7 +89,7 @@ def send_text(desk: Desk, who: str, text: str, *, actor: str, once: str | None =
             raise AlreadyDone("This was already texted once: it is not sent again.")
         target = resolve(desk, uow, who)
         state = best_number(target)
-        _gate(state, SendKind.MANUAL, now)
+        _gate(uow, state, SendKind.MANUAL, now)
         assert state is not None
         message = _queue(uow, state, body, SendKind.MANUAL, actor, now)
         uow.commit()
@@ -81,11 +105,11 @@ def schedule_text(desk: Desk, who: str, at: datetime, text: str, *, actor: str) 
     with desk.uow() as uow:
         target = resolve(desk, uow, who)
         state = best_number(target)
-        wait = _gate(state, SendKind.AUTOMATED, at)
+        wait = _gate(uow, state, SendKind.AUTOMATED, at)
         assert state is not None
-        message = _queue(uow, state, body, SendKind.AUTOMATED, actor, wait or at)
+        message = _queue(uow, state, body, SendKind.AUTOMATED, actor, at, wait, now)
         uow.commit()
-    return Queued(message, target, wait)
+    return Queued(message, target, wait.until if wait else None, wait)
 
 
 @dataclass(frozen=True)
@@ -135,28 +159,36 @@ class Broadcast:
     project: str
     queued: int
     skipped: dict[str, int]
-    waiting: int = 0
+    waiting: int = 0  # of the queued, held for the federal quiet hours
+    held: dict[str, int] = field(default_factory=dict)  # held for a state's window or cap
 
 
 def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
-    """An automated text to every opted-in number of a project; the rest counted by reason."""
+    """An automated text to every opted-in number of a project; the rest counted by reason,
+    and the held ones by why (quiet hours; a state's window or cap, by state)."""
     body = check_text(text)
     now = desk.clock.now()
     skipped: Counter[str] = Counter()
+    held: Counter[str] = Counter()
     queued = waiting = 0
     with desk.uow() as uow:
         found = project_named(uow, project)
         for state in uow.numbers.for_project(found.id):
-            decision = may_send(state, SendKind.AUTOMATED, now, time_zones(state.e164))
+            prior = Prior(local=local_of(uow, state.e164, now, sent_only=False))
+            kind = SendKind.AUTOMATED
+            decision = may_send(state, kind, now, time_zones(state.e164), prior)
             if isinstance(decision, Refused):
                 skipped[_skip_reason(state)] += 1
                 continue
-            due = decision.until if isinstance(decision, Wait) else now
-            waiting += isinstance(decision, Wait)
-            _queue(uow, state, body, SendKind.AUTOMATED, actor, due)
+            wait = decision if isinstance(decision, Wait) else None
+            if wait is not None and wait.state is not None:
+                held[hold_label(wait.state, wait.capped)] += 1
+            else:
+                waiting += wait is not None
+            _queue(uow, state, body, kind, actor, now, wait, now)
             queued += 1
         uow.commit()
-    return Broadcast(found.name, queued, dict(skipped), waiting)
+    return Broadcast(found.name, queued, dict(skipped), waiting, dict(held))
 
 
 def _skip_reason(state: NumberState) -> str:

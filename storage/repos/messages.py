@@ -35,6 +35,8 @@ def _message(row: Any) -> Message:
         error=row.error,
         media=tuple(item["url"] for item in row.media),
         send_after=row.send_after,
+        sent_at=row.sent_at,
+        hold_reason=row.hold_reason,
     )
 
 
@@ -55,6 +57,8 @@ def _inbound_values(sms: InboundSms, contact_id: int, at: datetime) -> dict[str,
         "send_after": None,
         "created_at": at,
         "error": None,
+        "sent_at": None,
+        "hold_reason": None,
     }
 
 
@@ -90,6 +94,8 @@ class SqlMessageRepo(Repo):
             media=[],
             send_after=draft.send_after,
             created_at=at,
+            sent_at=None,
+            hold_reason=draft.hold_reason,
         )
 
     def _add(self, **values: Any) -> Message:
@@ -120,6 +126,32 @@ class SqlMessageRepo(Repo):
         if error is not None:
             values["error"] = error
         self._conn.execute(sa.update(message_t).where(message_t.c.id == message_id).values(values))
+
+    def hold(self, message_id: int, until: datetime, reason: str) -> None:
+        """A text waits: until when (its new due time) and why (a state's law, quiet hours)."""
+        self.set_status(message_id, Delivery.WAITING)
+        self._conn.execute(
+            sa.update(message_t)
+            .where(message_t.c.id == message_id)
+            .values(send_after=until, hold_reason=reason)
+        )
+
+    def mark_sending(self, message_id: int, at: datetime) -> None:
+        """The gate let the text go at `at`: from now on it counts against a state's cap."""
+        self._conn.execute(
+            sa.update(message_t).where(message_t.c.id == message_id).values(sent_at=at)
+        )
+
+    def automated_to(self, e164: str, since: datetime) -> list[Message]:
+        """Automated texts to `e164` sent, or due, at or after `since` (the state cap's count)."""
+        when = sa.func.coalesce(message_t.c.sent_at, message_t.c.send_after)
+        stmt = _SELECT.where(
+            message_t.c.e164 == e164,
+            message_t.c.direction == str(Direction.OUTBOUND),
+            message_t.c.kind == str(SendKind.AUTOMATED),
+            when >= since,
+        ).order_by(message_t.c.id)
+        return [_message(row) for row in self._conn.execute(stmt)]
 
     def for_contact(self, contact_id: int, limit: int) -> list[Message]:
         """The contact's newest `limit` messages, oldest first (the order a thread reads)."""

@@ -8,6 +8,7 @@ import json
 from consent.notes import (
     ConsentNote,
     DeliveryNote,
+    HeldNote,
     InboundNote,
     Note,
     NumberTakenNote,
@@ -38,6 +39,7 @@ NOTES: list[Note] = [
     DeliveryNote(7, "Ann", "+14155550100", 12, "failed", "Twilio error 30003", "hi"),
     NumberTakenNote(7, "Ann", "+14155550100", 8, "Bo"),
     UnknownNote("from_a_newer_version", 7, "Ann", "+14155550100"),
+    HeldNote(7, "Ann", "+13055550100", 12, "Florida law", "2026-07-02T12:00:00+00:00", "hi"),
 ]
 
 

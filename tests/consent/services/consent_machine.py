@@ -50,6 +50,7 @@ from storage.uow import SqlUnitOfWorkFactory
 from tests.consent.services.consent_model import (
     Client,
     Handoff,
+    breaks_florida_law,
     too_many_opt_in_confirmations,
     violation,
 )
@@ -119,7 +120,11 @@ class World:
         h = Handoff(to, body, kind, self.clock.now(), self.replayed(to))
         self.handoffs.append(h)
         client = self.client(to)
-        broken = violation(h, client) or too_many_opt_in_confirmations(h, client)
+        broken = (
+            violation(h, client)
+            or too_many_opt_in_confirmations(h, client)
+            or breaks_florida_law(h, client)
+        )
         if broken is not None:
             self.violations.append(broken)
 

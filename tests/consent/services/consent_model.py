@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from consent.keywords import Intent
 from consent.model import SendKind, Status
@@ -31,6 +32,7 @@ class Client:
     revoked_at: datetime | None = None  # the owner's latest revocation by text
     carrier_blocked: bool = False  # the carrier refuses texts to it until START
     opt_in_confirmations: list[datetime] = field(default_factory=list)
+    automated: list[datetime] = field(default_factory=list)  # automated texts handed over
 
     def opt_in(self) -> None:
         self.consented, self.opted_out_at, self.confirmations = True, None, 0
@@ -134,4 +136,19 @@ def too_many_opt_in_confirmations(h: Handoff, client: Client) -> str | None:
     recent = [at for at in client.opt_in_confirmations if h.at - at < timedelta(hours=24)]
     if len(recent) > OPT_IN_CONFIRMATIONS_PER_DAY:
         return f"{len(recent)} opt-in confirmations to {h.to} within 24 hours"
+    return None
+
+
+def breaks_florida_law(h: Handoff, client: Client) -> str | None:
+    """An automated text to a Florida area code (305: Eastern time) outside 08:00-20:00,
+    or a fourth within 24 hours (SPEC §1; Fla. Stat. § 501.616(6))."""
+    if h.kind != str(SendKind.AUTOMATED) or not h.to.startswith("+1305"):
+        return None
+    local = h.at.astimezone(ZoneInfo("America/New_York")).time()
+    if not time(8, 0) <= local < time(20, 0):
+        return f"automated text to {h.to} at {local:%H:%M} in Florida"
+    client.automated.append(h.at)
+    recent = [at for at in client.automated if h.at - at < timedelta(hours=24)]
+    if len(recent) > 3:
+        return f"{len(recent)} automated texts to {h.to} within 24 hours"
     return None
