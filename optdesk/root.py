@@ -140,8 +140,11 @@ def build_dispatcher(core: Core, slack: SlackSide) -> Dispatcher:
     return Dispatcher(core.desk, build_gateway(core.settings), slack.notifier)
 
 
-def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -> Any:
-    """The Starlette sidecar with every endpoint, the Bolt handler, and the dispatcher."""
+def build_server(
+    core: Core, slack: SlackSide, *, run_dispatcher: bool = True, warm: bool = False
+) -> Any:
+    """The Starlette sidecar with every endpoint, the Bolt handler, and the dispatcher;
+    `warm`: build what first requests would (optdesk.warmup) before serving."""
     from webhooks.app import create_app
 
     settings = core.settings
@@ -153,7 +156,11 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
         routes.append(slack_route(slack.bolt, signing_secret=slack_signing_secret(settings)))
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: Any) -> AsyncIterator[None]:
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if warm:  # uvicorn opens its socket only after this start-up
+            from optdesk.warmup import warm_up
+
+            await warm_up(app, core)
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop=stop)) if run_dispatcher else None
         try:

@@ -41,6 +41,8 @@ class ProjectRow(SQLModel, table=True):
 
 _LIVE_LINK = sa.text("answered_at IS NULL")
 _OPEN_REQUEST = sa.text("closed_at IS NULL")
+# In the partial indexes although always NULL there: SQLite then answers from the index.
+_ANSWERED, _CLOSED = "answered_at", "closed_at"
 
 
 def _partial(name: str, where: sa.TextClause, *columns: str) -> sa.Index:
@@ -112,8 +114,12 @@ class LedgerHeadRow(SQLModel, table=True):
 class LinkRow(SQLModel, table=True):
     __tablename__ = "questionnaire_link"
     __table_args__ = (
-        _partial("ix_questionnaire_link_live_contact", _LIVE_LINK, "contact_id", "expires_at"),
-        _partial("ix_questionnaire_link_live_expiry", _LIVE_LINK, "expires_at", "contact_id"),
+        _partial(
+            "ix_questionnaire_link_live_contact", _LIVE_LINK, "contact_id", "expires_at", _ANSWERED
+        ),
+        _partial(
+            "ix_questionnaire_link_live_expiry", _LIVE_LINK, "expires_at", "contact_id", _ANSWERED
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -132,8 +138,12 @@ class OptInRequestRow(SQLModel, table=True):
 
     __tablename__ = "opt_in_request"
     __table_args__ = (
-        _partial("ix_opt_in_request_open_contact", _OPEN_REQUEST, "contact_id", "expires_at"),
-        _partial("ix_opt_in_request_open_expiry", _OPEN_REQUEST, "expires_at", "contact_id"),
+        _partial(
+            "ix_opt_in_request_open_contact", _OPEN_REQUEST, "contact_id", "expires_at", _CLOSED
+        ),
+        _partial(
+            "ix_opt_in_request_open_expiry", _OPEN_REQUEST, "expires_at", "contact_id", _CLOSED
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -3,7 +3,8 @@ and the status counts kept by triggers in `tally` instead of a GROUP BY over eve
 
 Indexes: contacts in name order (`name_key, id`), within a project, by lower-cased email;
 a number's statuses per contact; the live (unanswered, unclosed) links and double opt-in
-requests, by contact and by expiry (partial: answered links drop out of them).
+requests, by contact and by expiry (partial: answered links drop out of them; the
+always-NULL answered_at/closed_at is in them so SQLite reads them without the table).
 
 `tally` holds the number of numbers in each status and the number of contacts, kept by
 triggers on `phone_number` and `contact`, so the counts cost the same at 1,000 or 1,000,000
@@ -38,10 +39,10 @@ INDEXES: tuple[tuple[str, str, tuple[str, ...], str | None], ...] = (
     ("ix_contact_name_key_id", "contact", ("name_key", "id"), None),
     ("ix_contact_project_id_name_key_id", "contact", ("project_id", "name_key", "id"), None),
     ("ix_phone_number_contact_id_status", "phone_number", ("contact_id", "status"), None),
-    ("ix_questionnaire_link_live_contact", "questionnaire_link", ("contact_id", "expires_at"), _LIVE_LINK),
-    ("ix_questionnaire_link_live_expiry", "questionnaire_link", ("expires_at", "contact_id"), _LIVE_LINK),
-    ("ix_opt_in_request_open_contact", "opt_in_request", ("contact_id", "expires_at"), _OPEN_REQUEST),
-    ("ix_opt_in_request_open_expiry", "opt_in_request", ("expires_at", "contact_id"), _OPEN_REQUEST),
+    ("ix_questionnaire_link_live_contact", "questionnaire_link", ("contact_id", "expires_at", "answered_at"), _LIVE_LINK),
+    ("ix_questionnaire_link_live_expiry", "questionnaire_link", ("expires_at", "contact_id", "answered_at"), _LIVE_LINK),
+    ("ix_opt_in_request_open_contact", "opt_in_request", ("contact_id", "expires_at", "closed_at"), _OPEN_REQUEST),
+    ("ix_opt_in_request_open_expiry", "opt_in_request", ("expires_at", "contact_id", "closed_at"), _OPEN_REQUEST),
 )  # fmt: skip
 _FOLD_EVERY = 256
 # A rowid alias (INTEGER PRIMARY KEY) on SQLite; 64 bits on PostgreSQL, where every change
