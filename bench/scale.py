@@ -34,7 +34,6 @@ from sqlalchemy.engine import make_url
 
 from bench.context import DEFAULT_PG
 
-HEADING = "## Scale: reads from 10k to 1M contacts (`make bench-scale`)"
 MESSAGES_PER_CONTACT = 10
 
 
