@@ -42,51 +42,50 @@ def _wait_port(port: int, timeout: float = 60.0) -> float:
     raise TimeoutError(f"port {port} never opened")
 
 
-def _once(b: Bench, k: int) -> dict[str, Any]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    help_bodies = b.workdir / f"help-{k}.tsv"
-    stop_bodies = b.workdir / f"stop-{k}.tsv"
+def _burst(b: Bench, base: str, tag: str) -> dict[str, Point]:
+    """`/sms help` and STOP at once, CONNS connections each, for SECONDS."""
+    help_bodies = b.workdir / f"help-{tag}.tsv"
+    stop_bodies = b.workdir / f"stop-{tag}.tsv"
+    points: dict[str, Point] = {}
+
+    def fire(name: str, path: str, bodies: Path, mode: str, marker: str) -> None:
+        points[name] = run_wrk(
+            name, base + path, bodies, mode, connections=CONNS, seconds=SECONDS, marker=marker
+        )
+
+    threads = [
+        threading.Thread(
+            target=fire, args=("help", "/slack/events", help_bodies, "slack", "/sms subcommands")
+        ),
+        threading.Thread(target=fire, args=("stop", "/twilio/sms", stop_bodies, "twilio", "")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return points
+
+
+def _bodies(b: Bench, base: str, tag: str, first_index: int) -> None:
     response_url = b.slack.response_url("startup")
     write_slash_bodies(
-        help_bodies, b.signing_secret, [slash_body("help", response_url, n=i) for i in range(4000)]
+        b.workdir / f"help-{tag}.tsv",
+        b.signing_secret,
+        [slash_body("help", response_url, n=i) for i in range(4000)],
     )
     write_stop_bodies(
-        stop_bodies,
+        b.workdir / f"stop-{tag}.tsv",
         base + "/twilio/sms",
         b.twilio.auth_token,
         b.twilio.account_sid,
-        k * 10_000,
+        first_index,
         6000,
     )
-    env = b.optdesk_env(b.sqlite_url(f"startup-{k}"), port)
-    argv = optdesk_argv("serve", "--host", "127.0.0.1", "--port", str(port))
-    proc = b.procs.start(f"startup-{k}", argv, env, port=port)
-    try:
-        opened = _wait_port(port)
-        points: dict[str, Point] = {}
 
-        def fire(name: str, path: str, bodies: Path, mode: str, marker: str) -> None:
-            points[name] = run_wrk(
-                name, base + path, bodies, mode, connections=CONNS, seconds=SECONDS, marker=marker
-            )
 
-        threads = [
-            threading.Thread(
-                target=fire,
-                args=("help", "/slack/events", help_bodies, "slack", "/sms subcommands"),
-            ),
-            threading.Thread(target=fire, args=("stop", "/twilio/sms", stop_bodies, "twilio", "")),
-        ]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-    finally:
-        b.procs.stop(proc)
-    out: dict[str, Any] = {"port_open_s": round(opened, 3)}
-    for name, p in points.items():
-        out[name] = {
+def _figures(points: dict[str, Point]) -> dict[str, Any]:
+    return {
+        name: {
             "requests": p.requests,
             "p50_ms": round(p.p50_ms, 1),
             "p99_ms": round(p.p99_ms, 1),
@@ -94,7 +93,27 @@ def _once(b: Bench, k: int) -> dict[str, Any]:
             "non_2xx": p.non_2xx,
             "socket_errors": p.socket_errors,
         }
-    return out
+        for name, p in points.items()
+    }
+
+
+def _once(b: Bench, k: int) -> dict[str, Any]:
+    """One start: the first second, then (after a pause) a second burst for comparison."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    _bodies(b, base, f"{k}-first", k * 20_000)
+    _bodies(b, base, f"{k}-later", k * 20_000 + 10_000)
+    env = b.optdesk_env(b.sqlite_url(f"startup-{k}"), port)
+    argv = optdesk_argv("serve", "--host", "127.0.0.1", "--port", str(port))
+    proc = b.procs.start(f"startup-{k}", argv, env, port=port)
+    try:
+        opened = _wait_port(port)
+        first = _burst(b, base, f"{k}-first")
+        time.sleep(2.0)  # the first burst's follow-up work (Slack posts) settles
+        later = _burst(b, base, f"{k}-later")
+    finally:
+        b.procs.stop(proc)
+    return {"port_open_s": round(opened, 3), "first": _figures(first), "later": _figures(later)}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -113,11 +132,12 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(run)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-    summary = {
-        name: {
-            key: statistics.median(r[name][key] for r in runs)
+    summary: dict[str, Any] = {
+        f"{when} {name}": {
+            key: statistics.median(r[when][name][key] for r in runs)
             for key in ("requests", "p50_ms", "p99_ms", "max_ms")
         }
+        for when in ("first", "later")
         for name in ("help", "stop")
     }
     summary["port_open_s"] = statistics.median(r["port_open_s"] for r in runs)
