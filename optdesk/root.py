@@ -160,7 +160,7 @@ def build_server(
         if warm:  # uvicorn opens its socket only after this start-up
             from optdesk.warmup import warm_up
 
-            await warm_up(app, core)
+            await warm_up(app, core.desk, core.settings)
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop=stop)) if run_dispatcher else None
         try:

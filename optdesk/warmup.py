@@ -25,17 +25,18 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from optdesk.root import Core
+from consent.services.context import Desk
+from optdesk.settings import Settings
 
 log = logging.getLogger("optdesk")
 SAMPLE = "+1 415 555 0100"
 
 
-def _pure(core: Core) -> None:
+def _pure(desk: Desk, settings: Settings) -> None:
     from consent.keywords import classify, explain
     from consent.phones import display_phone, parse_phone, time_zones
 
-    e164 = parse_phone(SAMPLE, core.settings.default_region)
+    e164 = parse_phone(SAMPLE, settings.default_region)
     display_phone(e164)
     time_zones(e164)
     for text in ("STOP", "yes please", "no thanks, wrong number", "arrête"):
@@ -43,17 +44,17 @@ def _pure(core: Core) -> None:
         explain(text)
 
 
-def _database(core: Core) -> None:
+def _database(desk: Desk, _settings: Settings) -> None:
     from consent.errors import NotFound
     from consent.services.home import HomeFilter, home_page
     from consent.services.queries import PENDING, contact_view, counts
 
-    counts(core.desk)
+    counts(desk)
     for status in (None, PENDING):
-        home_page(core.desk, HomeFilter(status))
+        home_page(desk, HomeFilter(status))
     for who in (SAMPLE, "Warm Up Nobody"):
         with contextlib.suppress(NotFound):  # nobody has it: the lookup is what warms
-            contact_view(core.desk, who)
+            contact_view(desk, who)
 
 
 async def _call(app: Any, method: str, path: str, body: bytes = b"", **headers: str) -> int:
@@ -89,7 +90,7 @@ async def _call(app: Any, method: str, path: str, body: bytes = b"", **headers: 
     return status
 
 
-async def _requests(app: Any, core: Core) -> list[int]:
+async def _requests(app: Any, settings: Settings) -> list[int]:
     """The statuses of the warming requests (for the log)."""
     form = "application/x-www-form-urlencoded"
     statuses = [
@@ -99,12 +100,12 @@ async def _requests(app: Any, core: Core) -> list[int]:
             app, "POST", "/twilio/sms", b"From=%2B14155550100&Body=STOP", content_type=form
         ),
     ]
-    secret = core.settings.slack_signing_secret
-    if secret is None or not core.settings.slack_bot_token:
+    secret = settings.slack_signing_secret
+    if secret is None or not settings.slack_bot_token:
         return statuses
     from slack_sdk.signature import SignatureVerifier
 
-    staff = core.settings.staff_ids()
+    staff = settings.staff_ids()
     body = urlencode(
         {
             "command": "/sms",
@@ -133,18 +134,21 @@ async def _requests(app: Any, core: Core) -> list[int]:
     return [*statuses, slack]
 
 
-async def warm_up(app: Any, core: Core) -> None:
+async def warm_up(app: Any, desk: Desk, settings: Settings) -> None:
     """Build what the first requests would build; log how long it took."""
     t0 = time.perf_counter()
-    steps: list[tuple[str, Callable[[Core], None]]] = [("pure", _pure), ("database", _database)]
+    steps: list[tuple[str, Callable[[Desk, Settings], None]]] = [
+        ("pure", _pure),
+        ("database", _database),
+    ]
     for name, step in steps:
         try:
-            step(core)
+            step(desk, settings)
         except Exception:  # warming is best effort: never a reason not to start
             log.exception("warm-up step %s failed", name)
     statuses: list[int] = []
     try:
-        statuses = await _requests(app, core)
+        statuses = await _requests(app, settings)
     except Exception:
         log.exception("warm-up requests failed")
     gc.collect()
