@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck drills bench corpus clean
+.PHONY: run test lint typecheck drills bench bench-scale bench-startup corpus clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PY) -m venv $(VENV)
@@ -32,6 +32,14 @@ drills: $(STAMP)
 bench: $(STAMP)
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench.run
+
+# Reads at 10k, 100k and 1M contacts; seeded databases are cached (bench/README.md).
+bench-scale: $(STAMP)
+	$(BIN)/python -m bench.scale
+
+bench-startup: $(STAMP)
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.startup
 
 corpus: $(STAMP)
 	$(BIN)/python -m consent.keywords --report tests/consent/revocation_corpus.jsonl

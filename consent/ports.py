@@ -56,6 +56,13 @@ class ContactRepo(Protocol):
     def page(
         self, offset: int, limit: int, status: Status | None, project_id: int | None
     ) -> list[Contact]: ...
+    def pending_page(
+        self, offset: int, limit: int, project_id: int | None, now: datetime
+    ) -> list[Contact]:
+        """Contacts by name with an unanswered, unexpired link or an open double opt-in
+        request (what the status page calls pending)."""
+        ...
+
     def count(self) -> int: ...
 
 

@@ -149,8 +149,11 @@ def build_dispatcher(core: Core, slack: SlackSide, notifier: Notifier | None = N
     return Dispatcher(core.desk, gateway, notifier or slack.notifier)
 
 
-def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -> Any:
-    """The Starlette sidecar with every endpoint, the Bolt handler, and the dispatcher."""
+def build_server(
+    core: Core, slack: SlackSide, *, run_dispatcher: bool = True, warm: bool = False
+) -> Any:
+    """The Starlette sidecar with every endpoint, the Bolt handler, and the dispatcher;
+    `warm`: build what first requests would (optdesk.warmup) before serving."""
     from optdesk.local_desk import desk_notifier, desk_routes
     from webhooks.app import create_app
 
@@ -166,7 +169,11 @@ def build_server(core: Core, slack: SlackSide, *, run_dispatcher: bool = True) -
         routes.append(slack_route(slack.bolt, signing_secret=slack_signing_secret(settings)))
 
     @contextlib.asynccontextmanager
-    async def lifespan(_app: Any) -> AsyncIterator[None]:
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        if warm:  # uvicorn opens its socket only after this start-up
+            from optdesk.warmup import warm_up
+
+            await warm_up(app, core.desk, core.settings)
         stop = asyncio.Event()
         task = asyncio.create_task(dispatcher.run_forever(stop=stop)) if run_dispatcher else None
         try:

@@ -19,7 +19,7 @@ log = logging.getLogger("optdesk")
 def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
     """Serve every endpoint and run the dispatcher; with --socket-mode Slack comes over a socket."""
     slack = build_slack(core.settings, core.desk, socket_mode=socket_mode)
-    app = build_server(core, slack)
+    app = build_server(core, slack, warm=True)
     server = uvicorn.Server(server_config(app, host=host, port=port))
     if twilio_is_local(core.settings):
         announce_demo(core)

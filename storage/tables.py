@@ -39,8 +39,25 @@ class ProjectRow(SQLModel, table=True):
     channel_id: str | None = _text(nullable=True)
 
 
+_LIVE_LINK = sa.text("answered_at IS NULL")
+_OPEN_REQUEST = sa.text("closed_at IS NULL")
+# In the partial indexes although always NULL there: SQLite then answers from the index.
+_ANSWERED, _CLOSED = "answered_at", "closed_at"
+
+
+def _partial(name: str, where: sa.TextClause, *columns: str) -> sa.Index:
+    return sa.Index(name, *columns, sqlite_where=where, postgresql_where=where)
+
+
 class ContactRow(SQLModel, table=True):
+    """Indexed for every App Home order: by name, within a project (`lower(email)` too,
+    added below)."""
+
     __tablename__ = "contact"
+    __table_args__ = (
+        sa.Index("ix_contact_name_key_id", "name_key", "id"),
+        sa.Index("ix_contact_project_id_name_key_id", "project_id", "name_key", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = _text()
@@ -52,7 +69,10 @@ class ContactRow(SQLModel, table=True):
 
 class PhoneNumberRow(SQLModel, table=True):
     __tablename__ = "phone_number"
-    __table_args__ = (sa.CheckConstraint(f"status IN ({_STATUSES})", name="status"),)
+    __table_args__ = (
+        sa.CheckConstraint(f"status IN ({_STATUSES})", name="status"),
+        sa.Index("ix_phone_number_contact_id_status", "contact_id", "status"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     e164: str = _text(unique=True)
@@ -93,6 +113,14 @@ class LedgerHeadRow(SQLModel, table=True):
 
 class LinkRow(SQLModel, table=True):
     __tablename__ = "questionnaire_link"
+    __table_args__ = (
+        _partial(
+            "ix_questionnaire_link_live_contact", _LIVE_LINK, "contact_id", "expires_at", _ANSWERED
+        ),
+        _partial(
+            "ix_questionnaire_link_live_expiry", _LIVE_LINK, "expires_at", "contact_id", _ANSWERED
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     token_hash: str = _text(unique=True)  # sha256 hex of the token, never the token
@@ -109,6 +137,14 @@ class OptInRequestRow(SQLModel, table=True):
     """Double opt-in: a questionnaire Yes waiting for the number's reply YES."""
 
     __tablename__ = "opt_in_request"
+    __table_args__ = (
+        _partial(
+            "ix_opt_in_request_open_contact", _OPEN_REQUEST, "contact_id", "expires_at", _CLOSED
+        ),
+        _partial(
+            "ix_opt_in_request_open_expiry", _OPEN_REQUEST, "expires_at", "contact_id", _CLOSED
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     e164: str = _text(index=True)
@@ -178,6 +214,22 @@ class OutboxRow(SQLModel, table=True):
     created_at: datetime = _when()
 
 
+class TallyRow(SQLModel, table=True):
+    """Counts kept by database triggers (migration 0004): numbers per status, and contacts
+    under the name "contact". A count is `sum(n)` of its name's rows: one row per name on
+    SQLite, delta rows folded every few hundred changes on PostgreSQL."""
+
+    __tablename__ = "tally"
+
+    id: int | None = Field(
+        default=None,
+        primary_key=True,
+        sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+    )
+    name: str = _text()
+    n: int = Field(sa_type=sa.BigInteger, nullable=False)
+
+
 metadata = SQLModel.metadata
 
 # Core tables for the repositories: statements, not ORM object loading.
@@ -192,3 +244,7 @@ message_t = metadata.tables["message"]
 thread_t = metadata.tables["slack_thread"]
 idempotency_t = metadata.tables["idempotency_key"]
 outbox_t = metadata.tables["outbox"]
+tally_t = metadata.tables["tally"]
+
+# Case-insensitive email lookups (contacts.find) without a scan.
+sa.Index("ix_contact_lower_email", sa.func.lower(contact_t.c.email))

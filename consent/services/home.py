@@ -61,13 +61,8 @@ def home_page(desk: Desk, wanted: HomeFilter, *, page_size: int = PAGE_SIZE) -> 
     with desk.uow(write=False) as uow:
         counts = Counts(uow.numbers.counts(), uow.links.pending_count(now))
         offset = wanted.page * page_size
-        if wanted.status == PENDING:
-            # pending is about links, not numbers: the pending set is small, page it here
-            pending = uow.links.pending_contacts(now)
-            found = [c for c in map(uow.contacts.get, pending) if c is not None]
-            found = [c for c in found if wanted.project_id in (None, c.project_id)]
-            found.sort(key=lambda c: (c.name.casefold(), c.id))
-            contacts = found[offset : offset + page_size + 1]
+        if wanted.status == PENDING:  # about links and requests, not numbers
+            contacts = uow.contacts.pending_page(offset, page_size + 1, wanted.project_id, now)
         else:
             status = Status(wanted.status) if wanted.status else None
             contacts = uow.contacts.page(offset, page_size + 1, status, wanted.project_id)
