@@ -1,8 +1,17 @@
-"""The questionnaire pages' copy: what clients read in their browser."""
+"""The questionnaire pages' copy: what clients read in their browser, in each language.
+
+English and Spanish say the same things; the Spanish is the formal "usted" a business
+writes to its clients. The question and the fixed disclaimer are consent texts and live
+in consent/messages.py (each language with its own version).
+"""
 
 from __future__ import annotations
 
-from consent.messages import AWAITING_START
+from dataclasses import dataclass
+
+from consent.language import Language
+from consent.messages import AWAITING_START, AWAITING_START_ES
+from consent.phones import REASONS
 
 PAGE_HEADING = "Text message updates"
 PAGE_GREETING = "Hi {name}!"
@@ -56,12 +65,172 @@ THANKS: dict[str, tuple[str, str]] = {
     ),
 }
 
+THANKS_ES: dict[str, tuple[str, str]] = {
+    "opted_in": (
+        "Ya está suscrito",
+        "¡Gracias! {business} ya puede enviarle textos al {phone}. Le enviamos un texto de "
+        "confirmación. Responda PARAR a cualquier texto para dejar de recibirlos.",
+    ),
+    "already_opted_in": (
+        "Ya está suscrito",
+        "¡Gracias! {business} puede enviarle textos al {phone}. Ya estaba suscrito, así que "
+        "no le enviamos otra confirmación. Responda PARAR a cualquier texto para dejar de "
+        "recibirlos.",
+    ),
+    "awaiting_start": ("Falta un paso", AWAITING_START_ES),
+    "awaiting_start_no_sender": (
+        "Falta un paso",
+        "Gracias, recibimos su respuesta. Este número se dio de baja antes (por un texto, "
+        "por su compañía telefónica o a petición suya), así que seguirá dado de baja hasta "
+        "que responda START al último texto que recibió de {business}.",
+    ),
+    "opted_in_no_text": (
+        "Ya está suscrito",
+        "¡Gracias! {business} ya puede enviarle textos al {phone}. Le enviamos una "
+        "confirmación hace poco, así que no le enviamos otra. Responda PARAR a cualquier "
+        "texto para dejar de recibirlos.",
+    ),
+    "confirm_by_text": (
+        "Falta un paso",
+        "¡Gracias! Le enviamos un texto al {phone}: responda SI para confirmar y {business} "
+        "podrá enviarle textos desde entonces. Responda PARAR a cualquier texto para dejar "
+        "de recibirlos.",
+    ),
+    "confirm_by_text_no_text": (
+        "Falta un paso",
+        "¡Gracias! Responda SI al texto que le enviamos antes al {phone} para confirmar, y "
+        "{business} podrá enviarle textos desde entonces.",
+    ),
+    "opted_out": (
+        "No recibirá textos",
+        "Entendido: {business} no le enviará mensajes de texto. "
+        "Si cambia de opinión, abra este enlace de nuevo y elija Sí.",
+    ),
+    "no_answer": (
+        "Gracias",
+        "No cambió nada. Puede volver a este enlace y responder hasta el {expires}.",
+    ),
+}
 
+REASONS_ES: dict[str, str] = {
+    "empty": "Escriba un número de teléfono.",
+    "input_too_long": "Es demasiado largo para ser un número de teléfono "
+    "(40 caracteres como máximo).",
+    "letters": "No parece un número de teléfono: tiene letras.",
+    "symbols": "No parece un número de teléfono: use solo dígitos, espacios y + ( ) - .",
+    "no_digits": "No parece un número de teléfono: no tiene dígitos.",
+    "extension": "Los textos no llegan a una extensión: escriba el número sin ella.",
+    "not_a_number": "{number} no parece un número de teléfono.",
+    "too_short": "{number} es demasiado corto para ser un número de teléfono.",
+    "too_long": "{number} es demasiado largo para ser un número de teléfono.",
+    "wrong_length": "{number} no tiene la cantidad de dígitos de un número de teléfono.",
+    "local_only": "A {number} le falta el código de área.",
+    "country_code": "{number} no empieza con un código de país que conozcamos: "
+    "empiece con + y el código del país, como +52 para México.",
+    "not_valid": "{number} no es un número de teléfono válido: revise el código de área y "
+    "los dígitos.",
+}
+_MONTHS_ES = [
+    "enero",
+    "febrero",
+    "marzo",
+    "abril",
+    "mayo",
+    "junio",
+    "julio",
+    "agosto",
+    "septiembre",
+    "octubre",
+    "noviembre",
+    "diciembre",
+]
+
+
+@dataclass(frozen=True)
+class PageCopy:
+    """Every word of the questionnaire and thank-you pages, in one language."""
+
+    heading: str
+    greeting: str
+    optional: str
+    yes: str
+    no: str
+    phone_label: str
+    phone_hint: str
+    no_js_hint: str
+    choose: str
+    send: str
+    switch_label: str  # names the language switch for screen readers
+    number_taken: str
+    thanks: dict[str, tuple[str, str]]
+    text_start: str  # the button: "Text START to <number>"
+    close: str
+    reasons: dict[str, str]
+    date: str  # how a date reads: {month} {day} {year}
+    months: tuple[str, ...]
+
+
+COPY: dict[Language, PageCopy] = {
+    Language.EN: PageCopy(
+        PAGE_HEADING,
+        PAGE_GREETING,
+        PAGE_OPTIONAL,
+        "Yes",
+        "No",
+        "Mobile number",
+        PAGE_PHONE_HINT,
+        PAGE_PHONE_NO_JS_HINT,
+        PAGE_CHOOSE,
+        "Send my answer",
+        "Language",
+        "We can't sign up this number with this link. Please check the number, or ask "
+        "{business} for help.",
+        THANKS,
+        "Text START to {number}",
+        "You can close this page.",
+        REASONS,
+        "{month} {day}, {year}",
+        tuple(
+            [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ]
+        ),
+    ),
+    Language.ES: PageCopy(
+        "Avisos por mensaje de texto",
+        "¡Hola, {name}!",
+        "Esta pregunta es opcional: también puede enviar el formulario sin responder.",
+        "Sí",
+        "No",
+        "Número de celular",
+        "Le enviaremos un texto a este número para confirmar.",
+        "Solo hace falta si elige Sí.",
+        "Por favor, elija Sí o No.",
+        "Enviar mi respuesta",
+        "Idioma",
+        "No podemos inscribir este número con este enlace. Revise el número o pida ayuda "
+        "a {business}.",
+        THANKS_ES,
+        "Enviar START al {number}",
+        "Ya puede cerrar esta página.",
+        REASONS_ES,
+        "{day} de {month} de {year}",
+        tuple(_MONTHS_ES),
+    ),
+}
 # A Yes with a number on file for another contact: says nothing about that contact.
-NUMBER_TAKEN = (
-    "We can't sign up this number with this link. Please check the number, or ask "
-    "{business} for help."
-)
+NUMBER_TAKEN = COPY[Language.EN].number_taken
 
 # (title, explanation) for each friendly error page, by cause.
 PROBLEM_PAGES: dict[str, tuple[str, str]] = {

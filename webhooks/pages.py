@@ -42,6 +42,7 @@ class Pages:
     def render(
         self, request: Request, template: str, *, status: int = 200, **context: Any
     ) -> HTMLResponse:
+        context.setdefault("lang", "en")
         page = self.env.get_template(template).render(
             business=self.business, nonce=nonce_of(request), **context
         )
