@@ -44,6 +44,7 @@ class IssuedLink:
     contact: Contact
     expires_at: datetime
     created: bool  # a new contact was created for it
+    language: Language | None = None  # the link's: None lets the page follow the browser
 
 
 def issue_link(
@@ -73,7 +74,7 @@ def issue_link(
         uow.links.add(token_hash(token), contact.id, required, expires, actor, language)
         uow.commit()
     url = f"{desk.config.public_url.rstrip('/')}/q/{token}"
-    return IssuedLink(url, contact, expires, created)
+    return IssuedLink(url, contact, expires, created, language)
 
 
 def issue_demo_link(desk: Desk, name: str, *, actor: str) -> IssuedLink | None:
