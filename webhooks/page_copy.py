@@ -10,8 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from consent.language import Language
-from consent.messages import AWAITING_START, AWAITING_START_ES
+from consent.messages import AWAITING_START
 from consent.phones import REASONS
+from webhooks.page_copy_es import (
+    MONTHS_ES,
+    PROBLEM_PAGES_ES,
+    REASONS_ES,
+    RELOAD_ES,
+    THANKS_ES,
+)
 
 PAGE_HEADING = "Text message updates"
 PAGE_GREETING = "Hi {name}!"
@@ -64,86 +71,6 @@ THANKS: dict[str, tuple[str, str]] = {
         "Nothing has changed. You can come back to this link and answer until {expires}.",
     ),
 }
-
-THANKS_ES: dict[str, tuple[str, str]] = {
-    "opted_in": (
-        "Ya está suscrito",
-        "¡Gracias! {business} ya puede enviarle textos al {phone}. Le enviamos un texto de "
-        "confirmación. Responda PARAR a cualquier texto para dejar de recibirlos.",
-    ),
-    "already_opted_in": (
-        "Ya está suscrito",
-        "¡Gracias! {business} puede enviarle textos al {phone}. Ya estaba suscrito, así que "
-        "no le enviamos otra confirmación. Responda PARAR a cualquier texto para dejar de "
-        "recibirlos.",
-    ),
-    "awaiting_start": ("Falta un paso", AWAITING_START_ES),
-    "awaiting_start_no_sender": (
-        "Falta un paso",
-        "Gracias, recibimos su respuesta. Este número se dio de baja antes (por un texto, "
-        "por su compañía telefónica o a petición suya), así que seguirá dado de baja hasta "
-        "que responda START al último texto que recibió de {business}.",
-    ),
-    "opted_in_no_text": (
-        "Ya está suscrito",
-        "¡Gracias! {business} ya puede enviarle textos al {phone}. Le enviamos una "
-        "confirmación hace poco, así que no le enviamos otra. Responda PARAR a cualquier "
-        "texto para dejar de recibirlos.",
-    ),
-    "confirm_by_text": (
-        "Falta un paso",
-        "¡Gracias! Le enviamos un texto al {phone}: responda SI para confirmar y {business} "
-        "podrá enviarle textos desde entonces. Responda PARAR a cualquier texto para dejar "
-        "de recibirlos.",
-    ),
-    "confirm_by_text_no_text": (
-        "Falta un paso",
-        "¡Gracias! Responda SI al texto que le enviamos antes al {phone} para confirmar, y "
-        "{business} podrá enviarle textos desde entonces.",
-    ),
-    "opted_out": (
-        "No recibirá textos",
-        "Entendido: {business} no le enviará mensajes de texto. "
-        "Si cambia de opinión, abra este enlace de nuevo y elija Sí.",
-    ),
-    "no_answer": (
-        "Gracias",
-        "No cambió nada. Puede volver a este enlace y responder hasta el {expires}.",
-    ),
-}
-
-REASONS_ES: dict[str, str] = {
-    "empty": "Escriba un número de teléfono.",
-    "input_too_long": "Es demasiado largo para ser un número de teléfono "
-    "(40 caracteres como máximo).",
-    "letters": "No parece un número de teléfono: tiene letras.",
-    "symbols": "No parece un número de teléfono: use solo dígitos, espacios y + ( ) - .",
-    "no_digits": "No parece un número de teléfono: no tiene dígitos.",
-    "extension": "Los textos no llegan a una extensión: escriba el número sin ella.",
-    "not_a_number": "{number} no parece un número de teléfono.",
-    "too_short": "{number} es demasiado corto para ser un número de teléfono.",
-    "too_long": "{number} es demasiado largo para ser un número de teléfono.",
-    "wrong_length": "{number} no tiene la cantidad de dígitos de un número de teléfono.",
-    "local_only": "A {number} le falta el código de área.",
-    "country_code": "{number} no empieza con un código de país que conozcamos: "
-    "empiece con + y el código del país, como +52 para México.",
-    "not_valid": "{number} no es un número de teléfono válido: revise el código de área y "
-    "los dígitos.",
-}
-_MONTHS_ES = [
-    "enero",
-    "febrero",
-    "marzo",
-    "abril",
-    "mayo",
-    "junio",
-    "julio",
-    "agosto",
-    "septiembre",
-    "octubre",
-    "noviembre",
-    "diciembre",
-]
 
 
 @dataclass(frozen=True)
@@ -226,7 +153,7 @@ COPY: dict[Language, PageCopy] = {
         "Ya puede cerrar esta página.",
         REASONS_ES,
         "{day} de {month} de {year}",
-        tuple(_MONTHS_ES),
+        MONTHS_ES,
     ),
 }
 # A Yes with a number on file for another contact: says nothing about that contact.
@@ -264,4 +191,10 @@ PROBLEM_PAGES: dict[str, tuple[str, str]] = {
         "Something went wrong on our side",
         "Nothing was changed. Please try again in a minute.",
     ),
+}
+
+# Each language's error pages, and the words of their reload button.
+PROBLEMS: dict[Language, tuple[dict[str, tuple[str, str]], str]] = {
+    Language.EN: (PROBLEM_PAGES, "Reload the page"),
+    Language.ES: (PROBLEM_PAGES_ES, RELOAD_ES),
 }

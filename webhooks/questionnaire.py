@@ -67,12 +67,12 @@ class Questionnaire:
         link = await run_in_threadpool(open_link, self.desk, token)
         form = await read_form(request, PAGE_BODY_LIMIT)
         csrf = single(form, FIELD, max_len=200)
+        lang = page_language(request, link, single(form, "lang", max_len=10))
         if not self.csrf.check(request, token_hash(token), csrf):
-            return self.pages.problem(request, 403, "csrf", retry_url=f"/q/{token}")
+            return self.pages.problem(request, 403, "csrf", retry_url=f"/q/{token}", lang=lang)
         assert csrf is not None
         answer = (single(form, "answer", max_len=20) or "").strip().lower() or None
         phone = (single(form, "phone", max_len=_MAX_PHONE_ECHO) or "").strip()
-        lang = page_language(request, link, single(form, "lang", max_len=10))
         if "switch" in form:  # the language switch: the same form, nothing recorded
             switch = language_named(single(form, "switch", max_len=10)) or lang
             return self._form(request, link, csrf, switch, answer, phone)

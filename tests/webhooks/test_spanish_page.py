@@ -150,3 +150,40 @@ def test_everything_on_the_spanish_page_is_escaped(site: Site) -> None:
     csrf = site.open_form(path)
     shown = site.post_form(path, {"csrf": csrf, "phone": '"><script>', "switch": "en"}, csrf)
     assert "<script>" not in shown.text.replace('<script nonce="', "")
+
+
+def test_a_link_already_used_says_so_in_spanish(site: Site) -> None:
+    path = site.issue("Ana", language=Language.ES)
+    site.answer(path, "yes", PHONE, lang="es")
+    refused = site.answer(path, "yes", "+14155550177", lang="es")
+    assert refused.status_code == 422
+    assert "Este enlace ya se usó para el número que termina en 00." in refused.text
+
+
+def test_a_number_on_file_for_someone_else_is_refused_in_spanish(site: Site) -> None:
+    site.answer(site.issue("Ann Lee"), "yes", PHONE)
+    refused = site.answer(site.issue("Ana", language=Language.ES), "yes", PHONE, lang="es")
+    assert refused.status_code == 422
+    assert "No podemos inscribir este número con este enlace." in refused.text
+
+
+def test_unknown_and_expired_links_answer_in_the_browsers_language(site: Site) -> None:
+    missing = site.http.get("/q/" + "x" * 43, headers=SPANISH_BROWSER)
+    assert missing.status_code == 404 and "Este enlace no funciona" in missing.text
+    assert '<html lang="es">' in missing.text
+    assert "This link doesn" in site.http.get("/q/" + "x" * 43).text
+    path = site.issue("Ana")
+    site.clock.advance(days=40)
+    try:
+        expired = site.http.get(path, headers=SPANISH_BROWSER)
+    finally:
+        site.clock.advance(days=-40)
+    assert expired.status_code == 410 and "Este enlace venció" in expired.text
+
+
+def test_a_stale_form_on_the_spanish_page_is_explained_in_spanish(site: Site) -> None:
+    path = site.issue("Ana")
+    csrf = site.open_form(path)
+    refused = site.post_form(path, {"csrf": "stale", "lang": "es", "answer": "no"}, csrf)
+    assert refused.status_code == 403
+    assert "Inténtelo de nuevo" in refused.text and "Volver a cargar la página" in refused.text
