@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from consent.language import Language
+
 
 @dataclass(frozen=True)
 class Link:
@@ -13,6 +15,7 @@ class Link:
     phone: str | None = None
     project: str | None = None
     required: bool = False
+    language: Language | None = None  # the contact's from now on; None: the browser's
 
 
 @dataclass(frozen=True)
@@ -102,7 +105,7 @@ def needs_staff(cmd: object) -> bool:
 
 
 USAGE: dict[str, str] = {
-    "link": "/sms link <name> [--email E] [--phone P] [--project NAME] [--required]",
+    "link": "/sms link <name> [--email E] [--phone P] [--project NAME] [--required] [--lang en|es]",
     "status": "/sms status [name or phone]",
     "send": "/sms send <name or phone> <text>",
     "reply": "/sms reply <name or phone> <text>",
@@ -116,7 +119,11 @@ USAGE: dict[str, str] = {
 }
 
 HELP_LINES: tuple[tuple[str, str], ...] = (
-    ("link", "create (or find) a contact and get a questionnaire link to send them"),
+    (
+        "link",
+        "create (or find) a contact and get a questionnaire link to send them "
+        "(--lang es: in Spanish, for the page and every text to them)",
+    ),
     ("status", "counts by status, or one contact's numbers, statuses and history"),
     ("send", "text a contact (only if they opted in)"),
     ("reply", "same as send, for answering an inbound text"),

@@ -9,7 +9,7 @@ from bot import blocks as bk
 from bot import ids
 from bot.fmt import MRKDWN, clip, section
 from bot.render import count_pairs
-from bot.render_contact import status_word
+from bot.render_contact import language_part, status_word
 from consent.model import Project
 from consent.phones import display_phone
 from consent.records import Direction
@@ -73,6 +73,7 @@ def row_text(row: HomeRow) -> str:
     f = MRKDWN
     head = [f.b(f.esc(clip(row.contact.name, 100)))]
     head.append(f"project {f.esc(row.project)}" if row.project else "no project")
+    head.append(language_part(row.contact.language))
     if row.pending:
         head.append(f.b("pending"))
     lines = [" · ".join(head)]

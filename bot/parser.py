@@ -12,8 +12,15 @@ from datetime import datetime
 from bot import commands as c
 from bot.args import DATE, PHONE_CHUNK, TIME, Args
 from bot.tokens import Kind, Token, TokenError, is_channel_id, tokenize
+from consent.language import LANGUAGES, language_named
 
-FLAGS = {"--email": "email", "--phone": "phone", "--project": "project", "--required": ""}
+FLAGS = {
+    "--email": "email",
+    "--phone": "phone",
+    "--project": "project",
+    "--required": "",
+    "--lang": "lang",
+}
 ALIASES = {"opt-out": "optout", "opt_out": "optout", "projects": "project", "?": "help"}
 
 
@@ -67,9 +74,15 @@ def _link(a: Args) -> c.Command:
     name = " ".join(n for n in names if n.strip())
     if not name:
         raise a.fail("Give the contact's name.")
+    language = None
+    if "--lang" in found:
+        language = language_named(found["--lang"])
+        if language is None or found["--lang"].casefold() not in LANGUAGES:
+            raise a.fail(f"--lang is {' or '.join(LANGUAGES)} (English or Spanish).")
     return c.Link(
-        name, found.get("--email"), found.get("--phone"), found.get("--project"), required
-    )
+        name, found.get("--email"), found.get("--phone"), found.get("--project"), required,
+        language,
+    )  # fmt: skip
 
 
 def _flag_value(a: Args, flag: str, inline: str | None) -> str:

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 from bot import commands as c
 from bot.fmt import Fmt, Reply, reply
-from bot.render_contact import history_paragraphs, status_paragraphs
+from bot.render_contact import LANGUAGE_WORDS, history_paragraphs, status_paragraphs
 from consent import messages
 from consent.errors import Ambiguous, ConsentError
+from consent.language import Language
 from consent.model import Project, Status
 from consent.phones import display_phone, time_zones
 from consent.services.links import IssuedLink
@@ -40,6 +41,15 @@ def counts_reply(counts: Counts) -> Reply:
     return reply(lambda f: ["\n".join(f"{k}: {v}" for k, v in count_pairs(counts))])
 
 
+def _language_line(link: IssuedLink) -> str:
+    if link.language is None:
+        return "The page follows their browser's language (English or Spanish)."
+    word, other = LANGUAGE_WORDS[link.language], LANGUAGE_WORDS[Language.EN]
+    if link.language is Language.EN:
+        other = LANGUAGE_WORDS[Language.ES]
+    return f"In {word}: the page (it offers {other} too) and the texts the app writes them."
+
+
 def link_reply(link: IssuedLink) -> Reply:
     def build(f: Fmt) -> list[str]:
         new = " (new contact)" if link.created else ""
@@ -48,6 +58,7 @@ def link_reply(link: IssuedLink) -> Reply:
             link.url,
             f"Send it to them yourself (email or chat): it expires {f.when(link.expires_at)}. "
             "They become opted in only when they answer Yes.",
+            _language_line(link),
         ]
 
     return reply(build)

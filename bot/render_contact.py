@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.fmt import Fmt
+from consent.language import Language
 from consent.model import ConsentEvent, NumberState, Status
 from consent.phones import display_phone
 from consent.records import Direction, Message
@@ -17,6 +18,14 @@ SOURCE_WORDS = {
     "staff": "by staff",
     "carrier": "at the carrier",
 }
+
+
+LANGUAGE_WORDS = {Language.EN: "English", Language.ES: "Spanish"}
+
+
+def language_part(language: Language) -> str:
+    """What staff read about a contact's language: the page and the app's texts use it."""
+    return f"texts in {LANGUAGE_WORDS[language]}"
 
 
 def status_word(state: NumberState) -> str:
@@ -38,6 +47,7 @@ def heading(f: Fmt, view: ContactView) -> str:
     if view.contact.email:
         parts.append(f.esc(view.contact.email))
     parts.append(f"project {f.esc(view.project)}" if view.project else "no project")
+    parts.append(language_part(view.contact.language))
     if view.pending:
         parts.append(f.b("pending") + " (questionnaire link not answered yet)")
     return " · ".join(parts)

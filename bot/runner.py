@@ -53,6 +53,7 @@ def _link(desk: Desk, cmd: c.Link, caller: Caller) -> Reply:
         phone=cmd.phone,
         project=cmd.project,
         required=cmd.required,
+        language=cmd.language,
     )
     return render.link_reply(issued)
 

@@ -12,7 +12,12 @@ class ConsentError(Exception):
 
 
 class InvalidPhone(ConsentError):
-    """A typed phone number that cannot be turned into a valid E.164 number."""
+    """A typed phone number that cannot be turned into a valid E.164 number; `key` names
+    the reason (consent.phones.REASONS) so a page can say it in the reader's language."""
+
+    def __init__(self, reason: str, key: str = "", number: str = "") -> None:
+        super().__init__(reason)
+        self.key, self.number = key, number
 
 
 class NotFound(ConsentError):

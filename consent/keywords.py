@@ -26,6 +26,7 @@ import functools
 from dataclasses import dataclass
 
 from consent import phrase_match
+from consent.language import Language
 from consent.phrases import HOSTILE_EMOJI, RULES, Means
 from consent.reading import clauses, fold_accents, without_symbols
 from consent.reading import normalize as normalize  # callers read it from here
@@ -56,6 +57,7 @@ HELP_KEYWORDS = TWILIO_HELP_KEYWORDS | frozenset({"ayuda"})
 SPANISH_OPT_OUT_KEYWORDS = frozenset(
     {"alto", "baja", "parar", "pare", "detener", "cancelar", "dame de baja", "darme de baja"}
 )
+SPANISH_KEYWORDS = SPANISH_OPT_OUT_KEYWORDS | frozenset({"ayuda"})
 FRENCH_OPT_OUT_KEYWORDS = frozenset({"arret"})  # ARRÊT; Canadian carriers require it
 _OTHER_OPT_OUT_KEYWORDS = SPANISH_OPT_OUT_KEYWORDS | FRENCH_OPT_OUT_KEYWORDS
 # The opt-out keywords Twilio answers only once added to its custom keywords (`optdesk
@@ -152,6 +154,16 @@ def explain(text: str, *, opted_out: bool = False) -> Decision:
         if rule.means is Means.ASIDE:
             return Decision(Intent.NONE, rule.name, words, rule.why)
     return Decision(Intent.NONE, "")
+
+
+def language_of(decision: Decision) -> Language:
+    """The language a text was written in, as far as the words that decided it tell: a
+    Spanish keyword (AYUDA, PARAR...) or a Spanish revocation is Spanish, the rest English.
+    A number never seen before is answered in it (SPEC §1)."""
+    words = fold_accents(without_symbols(decision.words))
+    if words in SPANISH_KEYWORDS or decision.rule.startswith("Spanish"):
+        return Language.ES
+    return Language.EN
 
 
 def classify(text: str, *, opted_out: bool = False) -> Intent:

@@ -11,6 +11,7 @@ from enum import StrEnum
 
 from consent import messages
 from consent.errors import Forbidden
+from consent.language import Language
 
 GENESIS_HASH = "0" * 64
 
@@ -44,6 +45,7 @@ class Contact:
     name: str
     email: str | None = None
     project_id: int | None = None
+    language: Language = Language.EN  # of the texts the app writes them (SPEC §1)
 
 
 @dataclass(frozen=True)

@@ -75,7 +75,7 @@ _POSSIBILITY_ERRORS: dict[int, str] = {
 
 
 def _fail(key: str, number: str = "") -> InvalidPhone:
-    return InvalidPhone(REASONS[key].format(number=number))
+    return InvalidPhone(REASONS[key].format(number=number), key, number)
 
 
 def _ascii_digits(text: str) -> str:

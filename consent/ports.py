@@ -12,6 +12,7 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from consent.language import Language
 from consent.model import (
     ConsentEvent,
     Contact,
@@ -53,6 +54,7 @@ class ContactRepo(Protocol):
     def add(self, name: str, email: str | None, project_id: int | None) -> Contact: ...
     def set_project(self, contact_id: int, project_id: int | None) -> None: ...
     def set_email(self, contact_id: int, email: str) -> None: ...
+    def set_language(self, contact_id: int, language: Language) -> None: ...
     def page(
         self, offset: int, limit: int, status: Status | None, project_id: int | None
     ) -> list[Contact]: ...
@@ -108,7 +110,13 @@ class Ledger(Protocol):
 
 class LinkRepo(Protocol):
     def add(
-        self, token_hash: str, contact_id: int, required: bool, expires_at: datetime, by: str
+        self,
+        token_hash: str,
+        contact_id: int,
+        required: bool,
+        expires_at: datetime,
+        by: str,
+        language: Language | None = None,
     ) -> Link: ...
     def get(self, token_hash: str) -> Link | None: ...
     def mark_answered(self, link_id: int, at: datetime) -> None: ...

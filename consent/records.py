@@ -8,6 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from consent.language import Language
 from consent.model import SendKind
 
 
@@ -59,6 +60,7 @@ class Link:
     created_by: str
     answered_at: datetime | None = None
     bound_e164: str | None = None  # the number this link opted in: the link is that client's
+    language: Language | None = None  # chosen by staff; None: the page follows the browser
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from pydantic import ValidationError
 
 from consent import messages
 from consent.errors import ConsentError
-from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS
+from consent.keywords import SPANISH_OPT_OUT_KEYWORDS, TWILIO_CUSTOM_OPT_OUT_KEYWORDS
+from consent.language import Language
 from optdesk.root import Core, build_core
 from optdesk.settings import Settings
 from storage.migrate import SchemaOutdated, ensure, upgrade
@@ -92,16 +93,26 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _keywords(settings: Settings) -> int:
-    business = settings.business_name
+    business, contact, es = settings.business_name, settings.business_contact, Language.ES
     print("Paste these into Twilio Console > Messaging Service > Opt-Out Management")
     print("(Advanced Opt-Out), so Twilio answers each keyword exactly once:\n")
     print("Opt-out (STOP) confirmation:\n  " + messages.opt_out_confirmation(business) + "\n")
     print("Opt-in (START) confirmation:\n  " + messages.resubscribe_confirmation(business) + "\n")
-    print("Help (HELP) answer:\n  " + messages.help_answer(business, settings.business_contact))
+    print("Help (HELP) answer:\n  " + messages.help_answer(business, contact))
     print("\nOpt-out words Twilio does not know (add each under Opt-out keywords, as custom):")
     print("  " + ", ".join(word.upper() for word in TWILIO_CUSTOM_OPT_OUT_KEYWORDS))
     print("Added there, Twilio answers them with the opt-out confirmation above; left out,")
-    print("optdesk sends that confirmation itself.")
+    print("optdesk sends that confirmation itself, in the contact's language.")
+    spanish = ", ".join(
+        word.upper() for word in sorted(SPANISH_OPT_OUT_KEYWORDS) if " " not in word
+    )
+    print(f"\nThe Spanish answers, for the Spanish words ({spanish}; help: AYUDA)")
+    print("if you give them a Spanish language in Advanced Opt-Out:\n")
+    print("Opt-out (PARAR) confirmation, Spanish:")
+    print("  " + messages.opt_out_confirmation(business, es) + "\n")
+    print("Opt-in (START) confirmation, Spanish:")
+    print("  " + messages.resubscribe_confirmation(business, es) + "\n")
+    print("Help (AYUDA) answer, Spanish:\n  " + messages.help_answer(business, contact, es))
     return 0
 
 

@@ -65,6 +65,9 @@ class ContactRow(SQLModel, table=True):
     email: str | None = _text(nullable=True, index=True)
     project_id: int | None = Field(default=None, foreign_key="project.id", nullable=True)
     created_at: datetime = _when()
+    language: str = Field(
+        default="en", sa_type=sa.String, sa_column_kwargs={"server_default": "en"}
+    )
 
 
 class PhoneNumberRow(SQLModel, table=True):
@@ -131,6 +134,7 @@ class LinkRow(SQLModel, table=True):
     created_by: str = _text()
     answered_at: datetime | None = _when(nullable=True)
     bound_e164: str | None = _text(nullable=True)  # the number this link opted in
+    language: str | None = _text(nullable=True)  # None: the page follows the browser
 
 
 class OptInRequestRow(SQLModel, table=True):

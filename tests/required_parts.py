@@ -27,15 +27,38 @@ REQUIRED: dict[str, tuple[str, ...]] = {
         HELP_AND_STOP,
     ),
 }
+# The Spanish texts (SPEC §1 "Language"): the same legal content, in Spanish words.
+FRECUENCIA = "Frecuencia variable"
+TARIFAS = "Msj y datos pueden tener costo"
+AYUDA_Y_PARAR = "AYUDA para ayuda, PARAR para cancelar"
+REQUIRED_ES: dict[str, tuple[str, ...]] = {
+    "opt-in confirmation": ("{business}", FRECUENCIA, TARIFAS, "Responda " + AYUDA_Y_PARAR),
+    "re-subscribe confirmation": ("{business}", "reanudados", FRECUENCIA, TARIFAS, AYUDA_Y_PARAR),
+    "opt-out confirmation": ("{business}", "Se dio de baja", "ya no le enviaremos textos"),
+    "opt-in request": ("{business}", "Responda SI", FRECUENCIA, TARIFAS, "PARAR para cancelar"),
+    "help answer": ("{business}", "{contact}", FRECUENCIA, TARIFAS, "PARAR para cancelar"),
+    "help answer without a contact": ("{business}", "responda", "PARAR para cancelar"),
+    "disclaimer": (
+        "{business}",
+        "El consentimiento no es condición de compra",
+        "La frecuencia de los mensajes varía",
+        "Pueden aplicarse tarifas de mensajes y datos",
+        "Responda AYUDA para recibir ayuda o PARAR para cancelar",
+    ),
+}
+REQUIRED["opt-in request"] = ("{business}", "Reply YES", FREQUENCY, RATES, "Reply STOP to opt out")
 # Parts a text must never carry: the opt-out confirmation is no place for marketing.
 FORBIDDEN: dict[str, tuple[str, ...]] = {
     "opt-out confirmation": ("http", "www.", "%", "offer", "deal"),
 }
 
 
-def missing_parts(kind: str, text: str, *, business: str, contact: str = "") -> list[str]:
+def missing_parts(
+    kind: str, text: str, *, business: str, contact: str = "", lang: str = "en"
+) -> list[str]:
     """The required parts `text` lacks and the forbidden ones it carries ([] is good)."""
-    wanted = [p.format(business=business, contact=contact) for p in REQUIRED[kind]]
+    parts = REQUIRED_ES[kind] if lang == "es" else REQUIRED[kind]
+    wanted = [p.format(business=business, contact=contact) for p in parts]
     lacking = [p for p in wanted if p not in text]
     carried = [f"forbidden: {p}" for p in FORBIDDEN.get(kind, ()) if p.lower() in text.lower()]
     return lacking + carried

@@ -1,8 +1,24 @@
-"""The questionnaire pages' copy: what clients read in their browser."""
+"""The questionnaire pages' copy: what clients read in their browser, in each language.
+
+English and Spanish say the same things; the Spanish is the formal "usted" a business
+writes to its clients. The question and the fixed disclaimer are consent texts and live
+in consent/messages.py (each language with its own version).
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from consent.language import Language
 from consent.messages import AWAITING_START
+from consent.phones import REASONS
+from webhooks.page_copy_es import (
+    MONTHS_ES,
+    PROBLEM_PAGES_ES,
+    REASONS_ES,
+    RELOAD_ES,
+    THANKS_ES,
+)
 
 PAGE_HEADING = "Text message updates"
 PAGE_GREETING = "Hi {name}!"
@@ -57,11 +73,91 @@ THANKS: dict[str, tuple[str, str]] = {
 }
 
 
+@dataclass(frozen=True)
+class PageCopy:
+    """Every word of the questionnaire and thank-you pages, in one language."""
+
+    heading: str
+    greeting: str
+    optional: str
+    yes: str
+    no: str
+    phone_label: str
+    phone_hint: str
+    no_js_hint: str
+    choose: str
+    send: str
+    switch_label: str  # names the language switch for screen readers
+    number_taken: str
+    thanks: dict[str, tuple[str, str]]
+    text_start: str  # the button: "Text START to <number>"
+    close: str
+    reasons: dict[str, str]
+    date: str  # how a date reads: {month} {day} {year}
+    months: tuple[str, ...]
+
+
+COPY: dict[Language, PageCopy] = {
+    Language.EN: PageCopy(
+        PAGE_HEADING,
+        PAGE_GREETING,
+        PAGE_OPTIONAL,
+        "Yes",
+        "No",
+        "Mobile number",
+        PAGE_PHONE_HINT,
+        PAGE_PHONE_NO_JS_HINT,
+        PAGE_CHOOSE,
+        "Send my answer",
+        "Language",
+        "We can't sign up this number with this link. Please check the number, or ask "
+        "{business} for help.",
+        THANKS,
+        "Text START to {number}",
+        "You can close this page.",
+        REASONS,
+        "{month} {day}, {year}",
+        tuple(
+            [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ]
+        ),
+    ),
+    Language.ES: PageCopy(
+        "Avisos por mensaje de texto",
+        "¡Hola, {name}!",
+        "Esta pregunta es opcional: también puede enviar el formulario sin responder.",
+        "Sí",
+        "No",
+        "Número de celular",
+        "Le enviaremos un texto a este número para confirmar.",
+        "Solo hace falta si elige Sí.",
+        "Por favor, elija Sí o No.",
+        "Enviar mi respuesta",
+        "Idioma",
+        "No podemos inscribir este número con este enlace. Revise el número o pida ayuda "
+        "a {business}.",
+        THANKS_ES,
+        "Enviar START al {number}",
+        "Ya puede cerrar esta página.",
+        REASONS_ES,
+        "{day} de {month} de {year}",
+        MONTHS_ES,
+    ),
+}
 # A Yes with a number on file for another contact: says nothing about that contact.
-NUMBER_TAKEN = (
-    "We can't sign up this number with this link. Please check the number, or ask "
-    "{business} for help."
-)
+NUMBER_TAKEN = COPY[Language.EN].number_taken
 
 # (title, explanation) for each friendly error page, by cause.
 PROBLEM_PAGES: dict[str, tuple[str, str]] = {
@@ -95,4 +191,10 @@ PROBLEM_PAGES: dict[str, tuple[str, str]] = {
         "Something went wrong on our side",
         "Nothing was changed. Please try again in a minute.",
     ),
+}
+
+# Each language's error pages, and the words of their reload button.
+PROBLEMS: dict[Language, tuple[dict[str, tuple[str, str]], str]] = {
+    Language.EN: (PROBLEM_PAGES, "Reload the page"),
+    Language.ES: (PROBLEM_PAGES_ES, RELOAD_ES),
 }

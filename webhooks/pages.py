@@ -9,7 +9,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
+from consent.language import Language
 from webhooks import page_copy
+from webhooks.accept_language import preferred
 from webhooks.headers import nonce_of
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -42,6 +44,7 @@ class Pages:
     def render(
         self, request: Request, template: str, *, status: int = 200, **context: Any
     ) -> HTMLResponse:
+        context.setdefault("lang", "en")
         page = self.env.get_template(template).render(
             business=self.business, nonce=nonce_of(request), **context
         )
@@ -54,13 +57,26 @@ class Pages:
         cause: str | None = None,
         *,
         retry_url: str | None = None,
+        lang: Language | None = None,
     ) -> Response:
-        """A friendly page for an error (plain text for Twilio, which reads no HTML)."""
+        """A friendly page for an error (plain text for Twilio, which reads no HTML); on a
+        questionnaire link, in the language the client reads (`lang`, else the browser's)."""
         cause = cause or _PROBLEM_BY_STATUS.get(status, "error")
-        title, text = page_copy.PROBLEM_PAGES[cause]
-        text = text.format(business=self.business)
         if request.url.path.startswith("/twilio/"):
+            title, text = page_copy.PROBLEM_PAGES[cause]
+            text = text.format(business=self.business)
             return PlainTextResponse(f"{title}. {text}", status_code=status)
+        if lang is None and request.url.path.startswith("/q/"):
+            lang = preferred(request.headers.get("accept-language"))
+        problems, reload = page_copy.PROBLEMS[lang or Language.EN]
+        title, text = problems[cause]
         return self.render(
-            request, "problem.html", status=status, title=title, text=text, retry_url=retry_url
+            request,
+            "problem.html",
+            status=status,
+            lang=str(lang or Language.EN),
+            title=title,
+            text=text.format(business=self.business),
+            retry_url=retry_url,
+            reload=reload,
         )

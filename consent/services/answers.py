@@ -55,7 +55,8 @@ def answer_yes(
     """A Yes with a valid number. Raises InvalidInput (nothing changed) when the link
     already opted another number in."""
     if link.bound_e164 is not None and link.bound_e164 != e164:
-        raise InvalidInput(messages.link_used(link.bound_e164[-2:], desk.config.business_name))
+        last_two, business = link.bound_e164[-2:], desk.config.business_name
+        raise InvalidInput(messages.link_used(last_two, business, contact.language))
     state = uow.numbers.get(e164, lock=True)
     if state is not None and state.contact_id != contact.id:
         holder = uow.contacts.get(state.contact_id)
@@ -82,7 +83,7 @@ def answer_yes(
         record_evidence(uow, state, Source.QUESTIONNAIRE, actor, evidence, now)
         expires = now + timedelta(days=desk.config.link_ttl_days)
         uow.requests.open(e164, contact.id, link.id, evidence, now, expires)
-        body = messages.opt_in_request(business)
+        body = messages.opt_in_request(business, contact.language)
         texted = queue_opt_in_text(uow, contact.id, e164, SendKind.OPT_IN_REQUEST, body, now)
         return Answered(Outcome.CONFIRM_BY_TEXT, e164, texted=texted)
     record_change(
@@ -90,7 +91,7 @@ def answer_yes(
         contact_name=contact.name,
     )  # fmt: skip
     uow.links.bind(link.id, e164)
-    body = messages.opt_in_confirmation(business)
+    body = messages.opt_in_confirmation(business, contact.language)
     texted = queue_opt_in_text(uow, contact.id, e164, SendKind.CONFIRMATION, body, now)
     return Answered(Outcome.OPTED_IN, e164, texted=texted)
 

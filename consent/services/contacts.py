@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from consent.errors import Ambiguous, InvalidInput, NotFound
+from consent.language import Language
 from consent.model import Contact, NumberState, Status
 from consent.phones import display_phone, is_phone_like, parse_phone
 from consent.ports import UnitOfWork
@@ -103,3 +104,11 @@ def best_number(target: Target) -> NumberState | None:
     opted_in = [n for n in target.numbers if n.status is Status.OPTED_IN]
     pool = opted_in or target.numbers
     return max(pool, key=lambda n: (n.changed_at is not None, n.changed_at, n.id), default=None)
+
+
+def language_of_contact(uow: UnitOfWork, contact_id: int, known: Language | None) -> Language:
+    """The language the app writes a contact in (`known` when the caller has it)."""
+    if known is not None:
+        return known
+    contact = uow.contacts.get(contact_id)
+    return contact.language if contact else Language.EN

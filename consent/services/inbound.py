@@ -2,26 +2,31 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
 from consent import messages
-from consent.keywords import TWILIO_HELP_KEYWORDS, Decision, Intent, explain, normalize
+from consent.keywords import TWILIO_HELP_KEYWORDS, Decision, Intent, explain, language_of, normalize
 from consent.keywords import TWILIO_OPT_OUT_KEYWORDS as TWILIO_OPT_OUT
+from consent.language import Language
 from consent.model import NumberState, SendKind, Source, Status
 from consent.notes import InboundNote
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
 from consent.records import InboundSms, Message, OutboundDraft
 from consent.services.answers import confirm_by_reply
+from consent.services.contacts import language_of_contact
 from consent.services.context import Desk, notify, record_change, record_evidence
 from consent.services.outbound import queue_text
 
 log = logging.getLogger("optdesk.inbound")
 
 _OPT_OUT_TYPE = {"STOP": Intent.OPT_OUT, "START": Intent.OPT_IN, "HELP": Intent.HELP}
+# The reply that confirms a double opt-in request: YES, or SI to the Spanish request.
+_CONFIRMING = frozenset({"yes", "si", "sí"})
 
 
 @dataclass(frozen=True)
@@ -122,7 +127,10 @@ def _handle(desk: Desk, uow: UnitOfWork, prepared: _Batch, sms: InboundSms) -> I
         else explain(sms.body, opted_out=state.status is Status.OPTED_OUT)
     )
     intent = decision.intent
-    reply, changed, prepared.states[sms.from_] = _act(desk, uow, sms, state, intent, name)
+    lang = language_of(decision) if name else None  # a new number: its words' language
+    if lang is Language.ES:
+        uow.contacts.set_language(state.contact_id, lang)
+    reply, changed, prepared.states[sms.from_] = _act(desk, uow, sms, state, intent, name, lang)
     notify(uow, _inbound_note(sms, state, message, decision, name, changed), now)
     return InboundResult(reply, intent=intent)
 
@@ -132,16 +140,24 @@ def _claim_key(sms: InboundSms) -> str:
 
 
 def _act(
-    desk: Desk, uow: UnitOfWork, sms: InboundSms, state: NumberState, intent: Intent, name: str
+    desk: Desk,
+    uow: UnitOfWork,
+    sms: InboundSms,
+    state: NumberState,
+    intent: Intent,
+    name: str,
+    known: Language | None,
 ) -> tuple[str | None, str | None, NumberState]:
     """Act on one text; returns the immediate reply, the new status if it changed, and the
-    number's state after the text (what the next text of the batch from it sees)."""
+    number's state after the text (what the next text of the batch from it sees). A text
+    the app writes is in the contact's language (`known`, else read when first needed)."""
     now = desk.clock.now()
     business = desk.config.business_name
     app_answers = desk.config.keywords_by == "app" and not sms.opt_out_type
     word = normalize(sms.body)
     evidence = {"message_sid": sms.sid, "body": sms.body}
     actor = f"sms {sms.from_}"
+    lang = functools.partial(language_of_contact, uow, state.contact_id, known)
     if intent is Intent.OPT_OUT:
         seen_by_twilio = bool(sms.opt_out_type) or sms.body.strip().casefold() in TWILIO_OPT_OUT
         if state.status is Status.OPTED_OUT:
@@ -160,15 +176,17 @@ def _act(
         changed = str(Status.OPTED_OUT)
         if not seen_by_twilio:
             # Twilio never saw a revocation in words: we owe the one confirmation.
-            body = messages.opt_out_confirmation(business)
+            body = messages.opt_out_confirmation(business, lang())
             kind = SendKind.OPT_OUT_CONFIRMATION
             queue_text(uow, OutboundDraft(state.contact_id, state.e164, body, kind, None, now))
             return None, changed, state
-        return (messages.opt_out_confirmation(business) if app_answers else None), changed, state
-    if word == "yes" and (confirmed := confirm_by_reply(desk, uow, sms, state, now)):
-        # Double opt-in: the reply YES to our request. Its answer is the confirmation:
-        # from the app in `app` mode, from Twilio (YES is one of its opt-in words) otherwise.
-        reply = messages.opt_in_confirmation(business) if app_answers else None
+        reply = messages.opt_out_confirmation(business, lang()) if app_answers else None
+        return reply, changed, state
+    if word in _CONFIRMING and (confirmed := confirm_by_reply(desk, uow, sms, state, now)):
+        # Double opt-in: the reply to our request. Its answer is the confirmation: from the
+        # app in `app` mode or to SI, from Twilio (YES is one of its opt-in words) otherwise.
+        answers = app_answers or word != "yes"
+        reply = messages.opt_in_confirmation(business, lang()) if answers else None
         return reply, str(Status.OPTED_IN), confirmed
     if intent is Intent.OPT_IN:
         opted_in: str | None = None
@@ -179,12 +197,13 @@ def _act(
             )  # fmt: skip
             opted_in = str(Status.OPTED_IN)
             state = _changed(state, Status.OPTED_IN, now, False)
-        reply = messages.resubscribe_confirmation(business) if app_answers else None
+        reply = messages.resubscribe_confirmation(business, lang()) if app_answers else None
         return reply, opted_in, state
     if intent is Intent.HELP:
-        answer = messages.help_answer(business, desk.config.business_contact)
         twilio_answers = sms.opt_out_type or word in TWILIO_HELP_KEYWORDS
-        return (answer if (app_answers or not twilio_answers) else None), None, state
+        if twilio_answers and not app_answers:
+            return None, None, state
+        return messages.help_answer(business, desk.config.business_contact, lang()), None, state
     return None, None, state
 
 

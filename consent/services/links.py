@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from consent import messages
 from consent.errors import InvalidInput, LinkExpired, NotFound
+from consent.language import Language
 from consent.model import Contact
 from consent.phones import parse_phone
 from consent.ports import UnitOfWork
@@ -43,6 +44,7 @@ class IssuedLink:
     contact: Contact
     expires_at: datetime
     created: bool  # a new contact was created for it
+    language: Language | None = None  # the link's: None lets the page follow the browser
 
 
 def issue_link(
@@ -54,8 +56,11 @@ def issue_link(
     phone: str | None = None,
     project: str | None = None,
     required: bool = False,
+    language: Language | None = None,
 ) -> IssuedLink:
-    """Create (or find) the contact and a fresh, unguessable questionnaire link for them."""
+    """Create (or find) the contact and a fresh, unguessable questionnaire link for them.
+    A `language` is the contact's from now on, and the link's (else the page follows the
+    client's browser)."""
     now = desk.clock.now()
     token = secrets.token_urlsafe(32)
     expires = now + timedelta(days=desk.config.link_ttl_days)
@@ -63,10 +68,13 @@ def issue_link(
         contact, created = find_or_create(desk, uow, name, email=email, phone=phone)
         if project is not None:
             uow.contacts.set_project(contact.id, project_named(uow, project).id)
-        uow.links.add(token_hash(token), contact.id, required, expires, actor)
+        if language is not None and language is not contact.language:
+            uow.contacts.set_language(contact.id, language)
+            contact = replace(contact, language=language)
+        uow.links.add(token_hash(token), contact.id, required, expires, actor, language)
         uow.commit()
     url = f"{desk.config.public_url.rstrip('/')}/q/{token}"
-    return IssuedLink(url, contact, expires, created)
+    return IssuedLink(url, contact, expires, created, language)
 
 
 def issue_demo_link(desk: Desk, name: str, *, actor: str) -> IssuedLink | None:
@@ -82,8 +90,12 @@ class OpenLink:
     link: Link
     contact: Contact
     business: str
-    question: str
-    disclaimer: str
+
+    def question(self, lang: Language) -> str:
+        return messages.question(self.business, lang)
+
+    def disclaimer(self, lang: Language) -> str:
+        return messages.disclaimer(self.business, lang)
 
 
 def _live_link(desk: Desk, uow: UnitOfWork, token: str) -> tuple[Link, Contact]:
@@ -100,41 +112,45 @@ def open_link(desk: Desk, token: str) -> OpenLink:
     """What the questionnaire page shows; NotFound or LinkExpired otherwise."""
     with desk.uow(write=False) as uow:
         link, contact = _live_link(desk, uow, token)
-    business = desk.config.business_name
-    return OpenLink(
-        link,
-        contact,
-        business,
-        messages.question(business),
-        messages.disclaimer(business),
-    )
+    return OpenLink(link, contact, desk.config.business_name)
 
 
 def submit_answer(
-    desk: Desk, token: str, answer: str | None, phone: str | None, ip: str, user_agent: str
+    desk: Desk,
+    token: str,
+    answer: str | None,
+    phone: str | None,
+    ip: str,
+    user_agent: str,
+    lang: Language = Language.EN,
 ) -> Answered:
     """Record a questionnaire answer; the newest answer stands and every answer is an event.
+    `lang` is the language of the page the client answered: the evidence keeps it with the
+    disclaimer they saw, and it becomes the contact's language.
 
     Raises NotFound, LinkExpired, InvalidPhone or InvalidInput before changing anything.
     """
     if answer not in (None, "yes", "no"):
-        raise InvalidInput("Please choose Yes or No.")
+        raise InvalidInput(messages.CHOOSE[lang])
     now = desk.clock.now()
     e164 = parse_phone(phone or "", desk.config.default_region) if answer == "yes" else None
     with desk.uow() as uow:
         link, contact = _live_link(desk, uow, token)
         if answer is None and link.required:
-            raise InvalidInput("Please choose Yes or No.")
+            raise InvalidInput(messages.CHOOSE[lang])
+        business = desk.config.business_name
         evidence = {
             "answer": answer or "",
-            "question": messages.question(desk.config.business_name),
-            "disclaimer": messages.disclaimer(desk.config.business_name),
-            "disclaimer_version": messages.DISCLAIMER_VERSION,
+            "question": messages.question(business, lang),
+            "disclaimer": messages.disclaimer(business, lang),
+            "disclaimer_version": messages.DISCLAIMER_VERSIONS[lang],
+            "language": str(lang),
             "link_id": str(link.id),
             "ip": ip[:_MAX_FIELD],
             "user_agent": user_agent[:_MAX_FIELD],
         }
         actor = f"client {ip[:64]} {user_agent[:200]}".strip()
+        contact = replace(contact, language=lang)  # what the app writes them from now on
         if e164 is not None:
             result = answer_yes(desk, uow, link, contact, e164, actor, evidence, now)
         elif answer == "no":
@@ -143,5 +159,6 @@ def submit_answer(
             result = Answered(Outcome.NO_ANSWER)
         if result.outcome is not Outcome.NUMBER_TAKEN:  # that one changes nothing
             uow.links.mark_answered(link.id, now)
+            uow.contacts.set_language(contact.id, lang)
         uow.commit()
     return result

@@ -9,19 +9,27 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from consent.language import Language, language_named
 from consent.model import Contact, Status
 from consent.ports import Clock
 from storage.repos._base import Repo, name_key
 from storage.tables import contact_t, link_t, phone_t, request_t, tally_t
 
-_COLUMNS = (contact_t.c.id, contact_t.c.name, contact_t.c.email, contact_t.c.project_id)
+_COLUMNS = (
+    contact_t.c.id,
+    contact_t.c.name,
+    contact_t.c.email,
+    contact_t.c.project_id,
+    contact_t.c.language,
+)
 _GET = sa.select(*_COLUMNS).where(contact_t.c.id == sa.bindparam("id_"))
 _INSERT = sa.insert(contact_t)
 _COUNT = sa.select(sa.func.coalesce(sa.func.sum(tally_t.c.n), 0)).where(tally_t.c.name == "contact")
 
 
 def _contact(row: Any) -> Contact:
-    return Contact(id=row.id, name=row.name, email=row.email, project_id=row.project_id)
+    language = language_named(row.language) or Language.EN
+    return Contact(row.id, row.name, row.email, row.project_id, language)
 
 
 class SqlContactRepo(Repo):
@@ -64,6 +72,10 @@ class SqlContactRepo(Repo):
     def set_project(self, contact_id: int, project_id: int | None) -> None:
         stmt = sa.update(contact_t).where(contact_t.c.id == contact_id)
         self._conn.execute(stmt.values(project_id=project_id))
+
+    def set_language(self, contact_id: int, language: Language) -> None:
+        stmt = sa.update(contact_t).where(contact_t.c.id == contact_id)
+        self._conn.execute(stmt.values(language=str(language)))
 
     def set_email(self, contact_id: int, email: str) -> None:
         self._conn.execute(

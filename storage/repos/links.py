@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
+from consent.language import Language, language_named
 from consent.ports import Clock
 from consent.records import Link
 from storage.repos._base import Repo
@@ -23,6 +24,7 @@ _SELECT = sa.select(
     link_t.c.created_by,
     link_t.c.answered_at,
     link_t.c.bound_e164,
+    link_t.c.language,
 )
 
 
@@ -36,6 +38,7 @@ def _link(row: Any) -> Link:
         created_by=row.created_by,
         answered_at=row.answered_at,
         bound_e164=row.bound_e164,
+        language=language_named(row.language),
     )
 
 
@@ -45,7 +48,13 @@ class SqlLinkRepo(Repo):
         self._clock = clock
 
     def add(
-        self, token_hash: str, contact_id: int, required: bool, expires_at: datetime, by: str
+        self,
+        token_hash: str,
+        contact_id: int,
+        required: bool,
+        expires_at: datetime,
+        by: str,
+        language: Language | None = None,
     ) -> Link:
         created_at = self._clock.now()
         values = {
@@ -56,6 +65,7 @@ class SqlLinkRepo(Repo):
             "expires_at": expires_at,
             "created_by": by,
             "answered_at": None,
+            "language": str(language) if language else None,
         }
         new_id = self._insert_id(sa.insert(link_t).values(values))
         # Read back so the times are exactly what the database keeps (UTC, microseconds).

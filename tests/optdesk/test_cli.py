@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -11,7 +12,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from consent import messages
+from consent.language import Language
 from consent.records import InboundSms
+from consent.segments import Encoding, segments
 from consent.services import inbound, links, staff
 from consent.services.context import Desk, DeskConfig
 from optdesk.cli import main
@@ -50,7 +54,7 @@ def test_keywords_prints_the_three_answers_with_name_and_contact(
 ) -> None:
     assert main(["keywords"]) == 0
     out = capsys.readouterr().out
-    assert out.count("Lumen Studio:") == 3
+    assert out.count("Lumen Studio:") == 6  # the three answers in English, then in Spanish
     assert "hello@lumen.example" in out and "Reply START" in out
 
 
@@ -67,6 +71,23 @@ def test_keywords_prints_each_answer_with_its_required_parts(
     assert missing_parts("re-subscribe confirmation", start, business=business) == []
     help_ = answers["Help (HELP) answer"]
     assert missing_parts("help answer", help_, business=business, contact=contact) == []
+
+
+def test_keywords_prints_the_spanish_answers_with_their_required_parts_in_one_segment(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["keywords"]) == 0
+    blocks = capsys.readouterr().out.split("\n\n")
+    answers = {b.split(":\n")[0]: b.split(":\n", 1)[1].strip() for b in blocks if ":\n  " in b}
+    business, contact = "Lumen Studio", "hello@lumen.example"
+    stop = answers["Opt-out (PARAR) confirmation, Spanish"]
+    assert missing_parts("opt-out confirmation", stop, business=business, lang="es") == []
+    start = answers["Opt-in (START) confirmation, Spanish"]
+    assert missing_parts("re-subscribe confirmation", start, business=business, lang="es") == []
+    help_ = answers["Help (AYUDA) answer, Spanish"]
+    assert missing_parts("help answer", help_, business=business, contact=contact, lang="es") == []
+    for answer in (stop, start, help_):
+        assert segments(answer).count == 1 and segments(answer).encoding is Encoding.GSM7
 
 
 def test_ledger_verify_prints_the_count_and_the_newest_hash(
@@ -220,6 +241,25 @@ def test_export_events_lists_every_event_oldest_first(
     assert "Msg & data rates may apply" in rows[0]["evidence"]
 
 
+def test_the_events_export_shows_the_language_and_disclaimer_version_the_client_saw(
+    cli_env: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["db", "upgrade"]) == 0
+    desk = _desk(cli_env)
+    token = links.issue_link(desk, "Ana", actor="U1", language=Language.ES).url.rsplit("/", 1)[1]
+    links.submit_answer(desk, token, "yes", "415 555 0100", "1.2.3.4", "ua", Language.ES)
+    capsys.readouterr()
+    assert main(["export", "events"]) == 0
+    (row,) = csv.DictReader(io.StringIO(capsys.readouterr().out))
+    evidence = json.loads(row["evidence"])
+    assert evidence["language"] == "es"
+    assert evidence["disclaimer_version"] == messages.DISCLAIMER_VERSIONS[Language.ES]
+    assert "El consentimiento no es condición de compra" in evidence["disclaimer"]
+    assert main(["export", "consent"]) == 0  # the consent export gains no column
+    header = next(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert header == ["phone", "contact", "status", "changed_at", "source"]
+
+
 def test_sqlite_commands_apply_pending_migrations_first(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -270,7 +310,7 @@ def test_keywords_lists_the_revocation_words_for_twilio_custom_keywords(
     assert main(["keywords"]) == 0
     out = capsys.readouterr().out
     assert custom_keywords_listed(out) == NOT_TWILIO_KEYWORDS
-    assert out.count("Lumen Studio:") == 3  # the three answers are still there, first
+    assert out.count("Lumen Studio:") == 6  # the three answers, in English and in Spanish
     assert out.index("Help (HELP) answer") < out.index("Opt-out words Twilio does not know")
 
 
@@ -279,7 +319,7 @@ def test_the_installed_optdesk_keywords_command_prints_the_same_list(cli_env: st
     run = subprocess.run([optdesk, "keywords"], capture_output=True, text=True, check=False)
     assert run.returncode == 0, run.stderr
     assert custom_keywords_listed(run.stdout) == NOT_TWILIO_KEYWORDS
-    assert run.stdout.count("Lumen Studio:") == 3
+    assert run.stdout.count("Lumen Studio:") == 6  # in English and in Spanish
 
 
 FORMULAS = ['=HYPERLINK("http://evil.example","x")', "+1+1", "-2+3", "@SUM(A1)", "-@x", "=1+2"]

@@ -18,7 +18,7 @@ def test_migrated_schema_matches_the_models(migrated_engine: Engine) -> None:
 
 
 def test_the_packaged_migrations_have_one_head() -> None:
-    assert migrate.head_revision() == "0005_read_indexes"
+    assert migrate.head_revision() == "0006_language"
 
 
 def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -> None:
@@ -29,7 +29,7 @@ def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -
 
 def test_upgrade_is_idempotent_and_reports_up_to_date(migrated_engine: Engine) -> None:
     migrate.upgrade(migrated_engine)
-    assert migrate.current_revision(migrated_engine) == "0005_read_indexes"
+    assert migrate.current_revision(migrated_engine) == "0006_language"
     assert migrate.is_up_to_date(migrated_engine)
 
 
@@ -47,7 +47,7 @@ def test_a_fresh_database_is_not_up_to_date_until_upgraded(db_url: str) -> None:
 def test_database_status_reports_a_migrated_database_ok(migrated_engine: Engine) -> None:
     status = database_status(migrated_engine)
     assert status["ok"] is True
-    assert status["revision"] == status["head"] == "0005_read_indexes"
+    assert status["revision"] == status["head"] == "0006_language"
     assert status["dialect"] == migrated_engine.dialect.name
 
 
@@ -126,6 +126,45 @@ def test_0002_keeps_every_event_and_its_hash_and_allows_events_without_a_number(
         assert report.ok and report.count == 3
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as conn:
             conn.execute(sa.text("UPDATE consent_event SET actor = 'x'"))
+    finally:
+        engine.dispose()
+
+
+def test_0006_gives_every_existing_contact_english_and_every_existing_link_no_language(
+    db_url: str,
+) -> None:
+    """Contacts made before languages keep getting English texts; their links keep
+    following the client's browser."""
+    from datetime import UTC, datetime
+
+    from consent.language import Language
+    from storage.uow import SqlUnitOfWorkFactory
+
+    engine = make_engine(db_url)
+    try:
+        migrate.upgrade(engine, "0003_status_follows_ledger")
+        at = datetime(2026, 7, 1, 16, 0, tzinfo=UTC)
+        with engine.begin() as conn:
+            contact = conn.execute(
+                sa.text(
+                    "INSERT INTO contact (name, name_key, created_at) "
+                    "VALUES ('Ann', 'ann', :at) RETURNING id"
+                ),
+                {"at": at},
+            ).scalar_one()
+            conn.execute(
+                sa.text(
+                    "INSERT INTO questionnaire_link (token_hash, contact_id, required, "
+                    "created_at, expires_at, created_by) VALUES ('h', :c, false, :at, :at, 'U1')"
+                ),
+                {"c": contact, "at": at},
+            )
+        migrate.upgrade(engine)
+        with SqlUnitOfWorkFactory(engine, SystemClock())(write=False) as uow:
+            found = uow.contacts.get(contact)
+            link = uow.links.get("h")
+        assert found is not None and found.language is Language.EN
+        assert link is not None and link.language is None
     finally:
         engine.dispose()
 

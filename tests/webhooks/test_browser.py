@@ -192,3 +192,82 @@ def test_local_phone_page_on_a_phone(browser: Any, make_site: Any) -> None:
     page.context.close()
     state = site.number("+14155550166")
     assert state is not None and state.status == "opted out"
+
+
+SPANISH_SHOT = "/tmp/optdesk-questionnaire-es.png"
+SPANISH_THANKS_SHOT = "/tmp/optdesk-thanks-es.png"
+
+
+def _spanish_page(browser: Any, *, javascript: bool = True) -> Any:
+    """A phone whose browser asks for Spanish first (Accept-Language: es-MX)."""
+    context = browser.new_context(
+        viewport=PHONE,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=javascript,
+        locale="es-MX",
+        user_agent="Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) optdesk-test",
+    )
+    return context.new_page()
+
+
+def test_the_spanish_page_on_a_phone_and_its_switch_keeps_the_typed_answer(
+    browser: Any, http_site: Site
+) -> None:
+    site = http_site
+    path = site.issue("Ana López")  # no language: the page follows the browser
+    page = _spanish_page(browser)
+    page.goto(site.server.url + path)
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.get_by_role("heading", name="Avisos por mensaje de texto").wait_for()
+    phone = page.get_by_label("Número de celular")
+    assert not phone.is_visible()
+    page.get_by_label("Sí").check()
+    phone.fill("415 555 01")
+    page.screenshot(path=SPANISH_SHOT, full_page=True)
+
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Text message updates").wait_for()
+    assert page.get_by_label("Yes").is_checked()
+    assert page.get_by_label("Mobile number").input_value() == "415 555 01"
+    assert page.get_by_label("Mobile number").is_visible()
+    page.get_by_role("button", name="Español").click()
+    page.get_by_role("heading", name="Avisos por mensaje de texto").wait_for()
+    assert page.get_by_label("Sí").is_checked()
+    assert page.get_by_label("Número de celular").input_value() == "415 555 01"
+
+    page.get_by_role("button", name="Enviar mi respuesta").click()
+    assert "demasiado corto" in page.get_by_role("alert").inner_text()
+    page.screenshot(path="/tmp/optdesk-questionnaire-es-error.png", full_page=True)
+    page.get_by_label("Número de celular").fill("(415) 555-0134")
+    page.get_by_label("Número de celular").press("Enter")  # Enter sends, it does not switch
+    page.get_by_role("heading", name="Ya está suscrito").wait_for()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.screenshot(path=SPANISH_THANKS_SHOT, full_page=True)
+    page.context.close()
+
+    site.dispatch()
+    (sent,) = site.twilio.wait_for_sent(1)
+    assert sent["to"] == "+14155550134" and "Ya recibe textos" in sent["body"]
+
+
+def test_without_javascript_the_switch_still_keeps_the_typed_answer(
+    browser: Any, http_site: Site
+) -> None:
+    site = http_site
+    path = site.issue("Ana López", required=True)
+    before = site.snapshot()
+    page = _spanish_page(browser, javascript=False)
+    page.goto(site.server.url + path)
+    page.get_by_label("Número de celular").fill("415 555 0177")
+    page.get_by_role("button", name="English").click()  # unanswered, yet required: no block
+    page.get_by_role("heading", name="Text message updates").wait_for()
+    assert page.get_by_label("Mobile number").input_value() == "415 555 0177"
+    page.get_by_label("No").check()
+    page.get_by_role("button", name="Español").click()
+    page.get_by_role("heading", name="Avisos por mensaje de texto").wait_for()
+    assert page.get_by_label("No").is_checked()
+    page.screenshot(path="/tmp/optdesk-questionnaire-es-nojs.png", full_page=True)
+    page.context.close()
+    assert site.snapshot() == before

@@ -10,7 +10,12 @@ import pytest
 
 from bot.notes import note_text
 from consent import messages
-from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS, TWILIO_OPT_OUT_KEYWORDS
+from consent.keywords import (
+    SPANISH_OPT_OUT_KEYWORDS,
+    TWILIO_CUSTOM_OPT_OUT_KEYWORDS,
+    TWILIO_OPT_OUT_KEYWORDS,
+)
+from consent.language import Language
 from consent.model import Source, Status
 from consent.notes import InboundNote
 from tests.webhooks.conftest import BUSINESS, SiteFactory
@@ -317,4 +322,10 @@ def test_twilio_own_keywords_get_no_second_confirmation_and_the_others_get_one(s
     site.dispatch()
     sent = site.twilio.wait_for_sent(len(custom))
     assert sorted(text["to"] for text in sent) == sorted(phones[word] for word in custom)
-    assert {text["body"] for text in sent} == {messages.opt_out_confirmation(BUSINESS)}
+    # A number never seen before is answered in its keyword's language (SPEC §1).
+    spanish = messages.opt_out_confirmation(BUSINESS, Language.ES)
+    english = messages.opt_out_confirmation(BUSINESS)
+    by_phone = {text["to"]: text["body"] for text in sent}
+    for word in custom:
+        wanted = spanish if word in SPANISH_OPT_OUT_KEYWORDS else english
+        assert by_phone[phones[word]] == wanted, word
