@@ -39,9 +39,13 @@ def _unbroken(phone: str) -> str:
 
 
 def page_language(request: Request, link: OpenLink, chosen: str | None = None) -> Language:
-    """The client's own choice (the switch, `?lang=`), else the link's, else the browser's."""
+    """The client's own choice (the switch, `?lang=`), else the link's, else Spanish for a
+    contact known to speak it, else the browser's (English is also everyone's default)."""
     choice = language_named(chosen or request.query_params.get("lang"))
-    return choice or link.link.language or preferred(request.headers.get("accept-language"))
+    known = link.contact.language if link.contact.language is not Language.EN else None
+    return (
+        choice or link.link.language or known or preferred(request.headers.get("accept-language"))
+    )
 
 
 class Questionnaire:

@@ -51,6 +51,17 @@ def test_a_link_without_a_language_follows_the_browser(site: Site) -> None:
     assert _shows(site.http.get(path, headers=weighted).text, Language.ES)
 
 
+def test_a_link_without_a_language_to_a_spanish_speaking_contact_is_in_spanish(
+    site: Site,
+) -> None:
+    """SPEC §1: the questionnaire is in the contact's language; only a contact with no
+    language but the default one leaves the choice to the browser."""
+    site.issue("Ana López", language=Language.ES)
+    again = site.issue("Ana López")
+    page = site.http.get(again, headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert _shows(page.text, Language.ES)
+
+
 def test_the_page_offers_a_switch_to_the_other_language(site: Site) -> None:
     english = site.http.get(site.issue("Ann Lee")).text
     assert re.search(r'<button[^>]*name="switch" value="es"[^>]*lang="es"[^>]*>Español<', english)
