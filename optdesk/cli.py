@@ -16,6 +16,7 @@ from consent.errors import ConsentError
 from consent.keywords import TWILIO_CUSTOM_OPT_OUT_KEYWORDS
 from optdesk.root import Core, build_core
 from optdesk.settings import Settings
+from storage.engine import missing_sqlite_file
 from storage.migrate import SchemaOutdated, ensure, upgrade
 
 
@@ -64,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"optdesk: {sentence}", file=sys.stderr)
         if problems:
             return 2
+    if args.command not in ("serve", "db") and _no_database(settings.database_url):
+        return 2
     core = build_core(settings)
     try:
         if args.command in ("serve", "db"):
@@ -89,6 +92,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "ledger":
         return _verify(core)
     return _export(core, args.what)
+
+
+def _no_database(url: str) -> bool:
+    """Say so when the SQLite file is not there, rather than start an empty second desk."""
+    missing = missing_sqlite_file(url)
+    if missing is None:
+        return False
+    print(
+        f"optdesk: no database at {missing}.\n"
+        "The SQLite path in OPTDESK_DATABASE_URL (default sqlite:///./optdesk.db) is read\n"
+        "from the folder you run optdesk in. Run it from the folder that holds your .env\n"
+        "and optdesk.db, or set OPTDESK_DATABASE_URL=sqlite:////full/path/to/optdesk.db.\n"
+        "To start a new database there on purpose, run `optdesk db upgrade`.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _keywords(settings: Settings) -> int:
