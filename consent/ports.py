@@ -36,6 +36,8 @@ from consent.senders import NotifyError as NotifyError
 from consent.senders import SendResult as SendResult
 from consent.senders import SmsError as SmsError
 from consent.senders import SmsGateway as SmsGateway
+from consent.staff_ports import RenameRepo as RenameRepo
+from consent.staff_ports import WaitingRepo as WaitingRepo
 
 
 class Clock(Protocol):
@@ -50,6 +52,11 @@ class ContactRepo(Protocol):
         """Contacts whose name (case-insensitive) or email equals `query`."""
         ...
 
+    def find_prefix(self, query: str, limit: int) -> list[Contact]:
+        """Up to `limit` contacts whose name starts with `query` (case-insensitive)."""
+        ...
+
+    def rename(self, contact_id: int, name: str) -> None: ...
     def add(self, name: str, email: str | None, project_id: int | None) -> Contact: ...
     def set_project(self, contact_id: int, project_id: int | None) -> None: ...
     def set_email(self, contact_id: int, email: str) -> None: ...
@@ -215,6 +222,8 @@ class UnitOfWork(Protocol):
     threads: ThreadRepo
     idempotency: Idempotency
     outbox: Outbox
+    renames: RenameRepo
+    waiting: WaitingRepo
 
     def __enter__(self) -> Self: ...
     def __exit__(

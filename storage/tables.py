@@ -30,6 +30,19 @@ def _text(nullable: bool = False, **kw: Any) -> Any:
     return Field(default=None, sa_type=sa.String, nullable=nullable, **kw)
 
 
+class ContactRenameRow(SQLModel, table=True):
+    """Staff renamed a contact: who, when, and the name before (shown in its history)."""
+
+    __tablename__ = "contact_rename"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    old_name: str = _text()
+    new_name: str = _text()
+    actor: str = _text()
+    at: datetime = _when()
+
+
 class ProjectRow(SQLModel, table=True):
     __tablename__ = "project"
 
@@ -190,3 +203,4 @@ message_t = metadata.tables["message"]
 thread_t = metadata.tables["slack_thread"]
 idempotency_t = metadata.tables["idempotency_key"]
 outbox_t = metadata.tables["outbox"]
+rename_t = metadata.tables["contact_rename"]

@@ -20,9 +20,11 @@ from consent.ports import (
     OptInRequestRepo,
     Outbox,
     ProjectRepo,
+    RenameRepo,
     ThreadRepo,
     UnitOfWork,
     UnitOfWorkFactory,
+    WaitingRepo,
 )
 from storage.engine import WRITE_OPTION
 from storage.repos import (
@@ -35,7 +37,9 @@ from storage.repos import (
     SqlOptInRequestRepo,
     SqlOutbox,
     SqlProjectRepo,
+    SqlRenameRepo,
     SqlThreadRepo,
+    SqlWaitingRepo,
 )
 
 
@@ -59,6 +63,8 @@ class SqlUnitOfWork:
     threads: ThreadRepo
     idempotency: Idempotency
     outbox: Outbox
+    renames: RenameRepo
+    waiting: WaitingRepo
     _ledger: SqlLedger
     _outbox: SqlOutbox
     _numbers: SqlNumberRepo
@@ -106,6 +112,8 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotency(conn)
         self._outbox = SqlOutbox(conn, self._clock)
         self.outbox = self._outbox
+        self.renames = SqlRenameRepo(conn)
+        self.waiting = SqlWaitingRepo(conn)
         return self
 
     def __exit__(

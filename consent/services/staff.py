@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from consent.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from consent.model import NumberState, SendKind, Source, Status, may_staff_set
@@ -46,9 +47,16 @@ def _gate(state: NumberState | None, kind: SendKind, at: datetime) -> datetime |
 
 
 def _queue(
-    uow: UnitOfWork, state: NumberState, body: str, kind: SendKind, actor: str, due: datetime
+    uow: UnitOfWork,
+    state: NumberState,
+    body: str,
+    kind: SendKind,
+    actor: str,
+    due: datetime,
+    broadcast: dict[str, Any] | None = None,
 ) -> Message:
-    return queue_text(uow, OutboundDraft(state.contact_id, state.e164, body, kind, actor, due))
+    draft = OutboundDraft(state.contact_id, state.e164, body, kind, actor, due)
+    return queue_text(uow, draft, broadcast)
 
 
 def send_text(desk: Desk, who: str, text: str, *, actor: str, once: str | None = None) -> Queued:
@@ -146,6 +154,7 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
     queued = waiting = 0
     with desk.uow() as uow:
         found = project_named(uow, project)
+        batch: dict[str, Any] = {"project": found.name}
         for state in uow.numbers.for_project(found.id):
             decision = may_send(state, SendKind.AUTOMATED, now, time_zones(state.e164))
             if isinstance(decision, Refused):
@@ -153,7 +162,7 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
                 continue
             due = decision.until if isinstance(decision, Wait) else now
             waiting += isinstance(decision, Wait)
-            _queue(uow, state, body, SendKind.AUTOMATED, actor, due)
+            _queue(uow, state, body, SendKind.AUTOMATED, actor, due, batch)
             queued += 1
         uow.commit()
     return Broadcast(found.name, queued, dict(skipped), waiting)
