@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from consent.errors import Ambiguous, InvalidInput, NotFound
+from consent.errors import Ambiguous, InvalidInput, InvalidPhone, NotFound
 from consent.model import Contact, NumberState, Status
 from consent.phones import display_phone, is_phone_like, parse_phone
 from consent.ports import UnitOfWork
@@ -102,6 +102,22 @@ def search(uow: UnitOfWork, query: str, limit: int = MAX_PREFIX_MATCHES) -> list
     """Contacts staff mean by `query`: an exact name or email wins; otherwise those whose
     name starts with it, case aside ("ann" finds "Ann Lee"). Staff type short names."""
     return uow.contacts.find(query) or uow.contacts.find_prefix(query, limit)
+
+
+def find_all(desk: Desk, uow: UnitOfWork, query: str, limit: int) -> list[Contact]:
+    """Every contact `query` may mean, by the rule `resolve` uses (a number, an exact
+    name or email, else the start of a name): the App Home search box lists them all."""
+    query = query.strip()
+    if not query:
+        return []
+    if is_phone_like(query):
+        try:
+            state = uow.numbers.get(parse_phone(query, desk.config.default_region))
+        except InvalidPhone:
+            return []
+        contact = uow.contacts.get(state.contact_id) if state else None
+        return [contact] if contact else []
+    return search(uow, query, limit)
 
 
 def best_number(target: Target) -> NumberState | None:
