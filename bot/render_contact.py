@@ -16,6 +16,7 @@ SOURCE_WORDS = {
     "sms_keyword": "by text keyword",
     "staff": "by staff",
     "carrier": "at the carrier",
+    "import": "from an imported opt-out list",
 }
 
 

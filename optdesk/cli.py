@@ -1,4 +1,5 @@
-"""The `optdesk` command line: serve, worker, db upgrade, sms, keywords, ledger, export."""
+"""The `optdesk` command line: serve, worker, db upgrade, sms, keywords, ledger, export,
+import."""
 
 from __future__ import annotations
 
@@ -37,6 +38,9 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_argument("action", choices=["verify"])
     export = sub.add_parser("export", help="CSV on stdout")
     export.add_argument("what", choices=["consent", "events"])
+    imp = sub.add_parser("import", help="import a CSV of numbers to opt out")
+    imp.add_argument("what", choices=["optouts"])
+    imp.add_argument("file", help="a CSV file with a phone column (and an optional reason)")
     return p
 
 
@@ -91,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sms(core, args.args)
     if args.command == "ledger":
         return _verify(core)
+    if args.command == "import":
+        from optdesk.importing import main_import
+
+        return main_import(core.desk, args.file)
     return _export(core, args.what)
 
 
