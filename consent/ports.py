@@ -36,6 +36,7 @@ from consent.senders import NotifyError as NotifyError
 from consent.senders import SendResult as SendResult
 from consent.senders import SmsError as SmsError
 from consent.senders import SmsGateway as SmsGateway
+from consent.staff_ports import OptOutImport as OptOutImport
 from consent.staff_ports import RenameRepo as RenameRepo
 from consent.staff_ports import WaitingRepo as WaitingRepo
 
@@ -224,6 +225,7 @@ class UnitOfWork(Protocol):
     outbox: Outbox
     renames: RenameRepo
     waiting: WaitingRepo
+    optout_import: OptOutImport
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from consent.model import SendKind
+from consent.model import SendKind, Source
 
 
 class Direction(StrEnum):
@@ -76,6 +76,17 @@ class WaitingRow:
     due_at: datetime
     broadcast: int | None = None  # the broadcast it belongs to (its first text's id)
     project: str = ""  # the broadcast's project
+
+
+@dataclass(frozen=True)
+class NewOptOut:
+    """A number not on file that an imported list opts out (its contact is named `name`)."""
+
+    e164: str
+    name: str
+    source: Source
+    actor: str
+    evidence: Mapping[str, str]
 
 
 @dataclass(frozen=True)

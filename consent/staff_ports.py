@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from consent.records import Rename, WaitingRow
+from consent.records import NewOptOut, Rename, WaitingRow
 
 
 class RenameRepo(Protocol):
@@ -29,3 +29,9 @@ class WaitingRepo(Protocol):
         ...
 
     def batch_of(self, message_id: int) -> int | None: ...
+
+
+class OptOutImport(Protocol):
+    def add_opted_out(self, rows: Sequence[NewOptOut], at: datetime) -> None:
+        """Numbers not on file, each with a contact, its `opted out` event, then its row."""
+        ...

@@ -18,6 +18,7 @@ from consent.ports import (
     MessageRepo,
     NumberRepo,
     OptInRequestRepo,
+    OptOutImport,
     Outbox,
     ProjectRepo,
     RenameRepo,
@@ -41,6 +42,7 @@ from storage.repos import (
     SqlThreadRepo,
     SqlWaitingRepo,
 )
+from storage.repos.optout_import import SqlOptOutImport
 
 
 class SqlUnitOfWork:
@@ -65,6 +67,7 @@ class SqlUnitOfWork:
     outbox: Outbox
     renames: RenameRepo
     waiting: WaitingRepo
+    optout_import: OptOutImport
     _ledger: SqlLedger
     _outbox: SqlOutbox
     _numbers: SqlNumberRepo
@@ -114,6 +117,7 @@ class SqlUnitOfWork:
         self.outbox = self._outbox
         self.renames = SqlRenameRepo(conn)
         self.waiting = SqlWaitingRepo(conn)
+        self.optout_import = SqlOptOutImport(conn, self._ledger)
         return self
 
     def __exit__(

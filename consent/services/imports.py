@@ -18,6 +18,7 @@ from itertools import islice
 from consent.errors import InvalidPhone
 from consent.model import Source, Status, may_staff_set
 from consent.phones import parse_phone_shown
+from consent.records import NewOptOut
 from consent.services.context import Desk, record_change
 
 BATCH = 1000
@@ -82,27 +83,34 @@ def _import_batch(
     opted = already = 0
     with desk.uow() as uow:
         states = uow.numbers.get_many([e164 for _row, e164, _shown in good], lock=True)
-        new = {e164: shown for _row, e164, shown in good if e164 not in states}
-        states.update(uow.numbers.add_with_contacts(new))  # named by number, as a text's
-        for row, e164, _shown in good:
-            state = states[e164]
-            if state.status is Status.OPTED_OUT:
+        new: dict[str, NewOptOut] = {}
+        for row, e164, shown in good:
+            state = states.get(e164)
+            if e164 in new or (state is not None and state.status is Status.OPTED_OUT):
                 already += 1
-                continue
-            evidence = {
-                "file": source.name,
-                "sha256": source.sha256,
-                "row": str(row.line),
-                "reason": " ".join(row.reason.split())[:MAX_REASON] or "imported opt-out list",
-            }
-            record_change(
-                uow, state, Status.OPTED_OUT, Source.IMPORT, actor, evidence, now, note=False
-            )
-            states[e164] = replace(state, status=Status.OPTED_OUT)  # a repeat is "already"
-            opted += 1
+            elif state is None:  # not on file: a contact named by the number, as a text's
+                new[e164] = NewOptOut(e164, shown, Source.IMPORT, actor, _evidence(row, source))
+                opted += 1
+            else:
+                evidence = _evidence(row, source)
+                record_change(
+                    uow, state, Status.OPTED_OUT, Source.IMPORT, actor, evidence, now, note=False
+                )
+                states[e164] = replace(state, status=Status.OPTED_OUT)  # a repeat: "already"
+                opted += 1
+        uow.optout_import.add_opted_out(list(new.values()), now)
         uow.commit()
     report.opted_out += opted
     report.already_out += already
+
+
+def _evidence(row: ImportRow, source: ImportFile) -> dict[str, str]:
+    return {
+        "file": source.name,
+        "sha256": source.sha256,
+        "row": str(row.line),
+        "reason": " ".join(row.reason.split())[:MAX_REASON] or "imported opt-out list",
+    }
 
 
 def _chunks(rows: Iterator[ImportRow], size: int) -> Iterator[list[ImportRow]]:
