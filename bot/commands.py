@@ -72,6 +72,22 @@ class History:
 
 
 @dataclass(frozen=True)
+class Scheduled:
+    who: str | None = None
+
+
+@dataclass(frozen=True)
+class Cancel:
+    id: str
+
+
+@dataclass(frozen=True)
+class Rename:
+    who: str
+    name: str
+
+
+@dataclass(frozen=True)
 class Help:
     topic: str | None = None
 
@@ -87,6 +103,9 @@ Command = (
     | Schedule
     | Broadcast
     | History
+    | Scheduled
+    | Cancel
+    | Rename
     | Help
 )
 
@@ -115,6 +134,9 @@ USAGE: dict[str, str] = {
     "schedule": "/sms schedule <who> <YYYY-MM-DD HH:MM> <text>",
     "broadcast": "/sms broadcast <project> <text>",
     "history": "/sms history <who>",
+    "scheduled": "/sms scheduled [who]",
+    "cancel": "/sms cancel <id>",
+    "rename": "/sms rename <who> <new name>",
     "help": "/sms help [subcommand]",
 }
 
@@ -132,11 +154,14 @@ HELP_LINES: tuple[tuple[str, str], ...] = (
     ("schedule", "an automated text for later (quiet hours and consent apply)"),
     ("broadcast", "an automated text to every opted-in number of a project"),
     ("history", "the conversation and consent events"),
+    ("scheduled", "texts waiting to go out, with their ids"),
+    ("cancel", "cancel a waiting text (a broadcast whole) by its id"),
+    ("rename", "rename a contact (texts from new numbers start named by the number)"),
     ("help", "this list"),
 )
 HELP_FOOTER = (
     'Put names with spaces in double quotes: /sms send "Ann Lee" See you at 9. '
-    "Contacts are found by name, email or phone number."
+    "Contacts are found by name, email or phone number, or by the start of a name."
 )
 
 

@@ -24,7 +24,7 @@ from bot.fmt import MRKDWN, section
 from bot.notes import note_blocks
 from consent.notes import Note
 from consent.phones import display_phone
-from consent.ports import Notifier
+from consent.senders import Notifier
 
 MAX_THREADS = 200
 MAX_ENTRIES = 300  # per thread: the oldest go first

@@ -61,7 +61,7 @@ class HomePublisher:
         wanted = wanted if wanted is not None else self.last_filter(user_id)
         page = await asyncio.to_thread(home_page, self.desk, wanted, page_size=self.page_size)
         if not page.rows and wanted.page > 0:
-            wanted = HomeFilter(wanted.status, wanted.project_id, 0)
+            wanted = HomeFilter(wanted.status, wanted.project_id, 0, wanted.search)
             page = await asyncio.to_thread(home_page, self.desk, wanted, page_size=self.page_size)
         self.remember(user_id, wanted)
         await self.client.views_publish(user_id=user_id, view=home_view(page, notice))

@@ -7,13 +7,13 @@ from typing import Any
 
 from bot import blocks as bk
 from bot import ids
-from bot.fmt import MRKDWN, clip, section
+from bot.fmt import MRKDWN, clip, plain, section
 from bot.render import count_pairs
 from bot.render_contact import language_part, status_word
 from consent.model import Project
 from consent.phones import display_phone
 from consent.records import Direction
-from consent.services.home import FILTERS, HomeFilter, HomePage, HomeRow
+from consent.services.home import FILTERS, MAX_SEARCH, HomeFilter, HomePage, HomeRow
 
 TITLE = "SMS Subscription Status"
 ALL = ""  # the option value for "no filter"
@@ -21,7 +21,8 @@ LAST_CHARS = 120
 
 
 def filter_metadata(wanted: HomeFilter) -> str:
-    return json.dumps({"s": wanted.status, "p": wanted.project_id, "n": wanted.page})
+    meta = {"s": wanted.status, "p": wanted.project_id, "n": wanted.page, "q": wanted.search}
+    return json.dumps(meta)
 
 
 MAX_PAGE = 100_000
@@ -41,9 +42,41 @@ def filter_from_metadata(raw: str | None) -> HomeFilter:
         status = data.get("s") if data.get("s") in FILTERS else None
         project = _small(data.get("p"), 2**62)
         page = _small(data.get("n"), MAX_PAGE) or 0
-        return HomeFilter(status, project, page)
+        search = data.get("q") if isinstance(data.get("q"), str) else None
+        return HomeFilter(status, project, page, clean_search(search))
     except (ValueError, AttributeError, TypeError):  # TypeError: not text, or a list as "s"
         return HomeFilter()
+
+
+def clean_search(text: str | None) -> str | None:
+    """What the search box holds, as a search: spaces collapsed, at most MAX_SEARCH."""
+    cleaned = " ".join((text or "").split())[:MAX_SEARCH]
+    return cleaned or None
+
+
+def _search_box(wanted: HomeFilter) -> list[bk.Block]:
+    """An input that dispatches on Enter (Home tabs take input blocks that dispatch)."""
+    element: bk.Block = {
+        "type": "plain_text_input",
+        "action_id": ids.HOME_SEARCH,
+        "placeholder": plain("Name, email or phone (the start of a name will do)"),
+        "max_length": MAX_SEARCH,
+        "dispatch_action_config": {"trigger_actions_on": ["on_enter_pressed"]},
+    }
+    if wanted.search:
+        element["initial_value"] = wanted.search
+    box: bk.Block = {
+        "type": "input",
+        "block_id": "home_search",
+        "dispatch_action": True,
+        "optional": True,
+        "label": plain("Search contacts"),
+        "element": element,
+    }
+    if not wanted.search:
+        return [box]
+    clear = bk.button("Clear search", ids.HOME_SEARCH, "clear")
+    return [box, bk.actions("home_search_clear", clear)]
 
 
 def _status_select(wanted: HomeFilter) -> bk.Block:
@@ -113,6 +146,7 @@ def home_view(page: HomePage, notice: str | None = None) -> dict[str, Any]:
         blocks.append(bk.context(notice))
     counts = "   ".join(f"{MRKDWN.b(k + ':')} {v}" for k, v in count_pairs(page.counts))
     blocks.append(section(counts))
+    blocks.extend(_search_box(page.filter))
     blocks.append(
         bk.actions(
             "home_filters", _status_select(page.filter), _project_select(page.filter, page.projects)

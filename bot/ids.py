@@ -23,6 +23,7 @@ BOT_SCOPES = (
 HOME_PAGE = "home_page"  # Previous / Next: value is the page number
 HOME_STATUS = "home_filter_status"
 HOME_PROJECT = "home_filter_project"
+HOME_SEARCH = "home_search"  # the search box (Enter), and its "Clear search" button
 
 # Per-contact buttons (App Home rows and channel notes); value: contact id
 VIEW = "contact_view"
@@ -49,6 +50,7 @@ ALL_ACTIONS = (
     HOME_PAGE,
     HOME_STATUS,
     HOME_PROJECT,
+    HOME_SEARCH,
     VIEW,
     SEND,
     MOVE,

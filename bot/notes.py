@@ -25,6 +25,7 @@ SOURCES = {
     "sms_keyword": "by text",
     "staff": "by staff",
     "carrier": "at the carrier (error 21610)",
+    "import": "from an imported opt-out list",
 }
 THREAD_HINTS = {
     "confirm": "replies in this thread stay in Slack unless you choose to text them.",

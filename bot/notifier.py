@@ -19,7 +19,7 @@ from consent.notes import (
     NumberTakenNote,
     UnknownNote,
 )
-from consent.ports import NotifyError
+from consent.senders import NotifyError
 
 log = logging.getLogger("optdesk.bot")
 # Retrying these won't help until someone fixes the setup; say so loudly.

@@ -197,6 +197,24 @@ def _history(a: Args) -> c.Command:
     return c.History(_who_rest(a))
 
 
+def _scheduled(a: Args) -> c.Command:
+    return c.Scheduled(_who_rest(a) if a.tokens else None)
+
+
+def _cancel(a: Args) -> c.Command:
+    text_id = a.word("which text: its id from /sms scheduled")
+    a.done()
+    return c.Cancel(text_id)
+
+
+def _rename(a: Args) -> c.Command:
+    who = a.who()
+    name = a.rest()
+    if not name:
+        raise a.fail("Give the new name.")
+    return c.Rename(who, name)
+
+
 def _help(a: Args) -> c.Command:
     topic = a.rest().casefold() or None
     topic = ALIASES.get(topic, topic) if topic else None
@@ -215,5 +233,8 @@ _PARSERS: dict[str, Callable[[Args], c.Command]] = {
     "schedule": _schedule,
     "broadcast": _broadcast,
     "history": _history,
+    "scheduled": _scheduled,
+    "cancel": _cancel,
+    "rename": _rename,
     "help": _help,
 }

@@ -6,7 +6,7 @@ from bot.fmt import Fmt
 from consent.language import Language
 from consent.model import ConsentEvent, NumberState, Status
 from consent.phones import display_phone
-from consent.records import Direction, Message
+from consent.records import Direction, Message, Rename
 from consent.services.queries import ContactView
 
 MAX_EVENTS = 15
@@ -17,6 +17,7 @@ SOURCE_WORDS = {
     "sms_keyword": "by text keyword",
     "staff": "by staff",
     "carrier": "at the carrier",
+    "import": "from an imported opt-out list",
 }
 
 
@@ -101,6 +102,20 @@ def messages_block(f: Fmt, messages: list[Message]) -> str:
     return f.b("Conversation") + "\n" + "\n".join(message_line(f, m) for m in shown)
 
 
+def rename_line(f: Fmt, rename: Rename) -> str:
+    return (
+        f"• {f.when(rename.at)} · renamed from {f.b(f.esc(rename.old_name))} "
+        f"to {f.b(f.esc(rename.new_name))} by {f.actor(rename.actor)}"
+    )
+
+
+def renames_block(f: Fmt, renames: list[Rename]) -> list[str]:
+    """The contact's earlier names, when staff renamed it (none: no paragraph)."""
+    if not renames:
+        return []
+    return [f.b("Names") + "\n" + "\n".join(rename_line(f, r) for r in renames)]
+
+
 def status_paragraphs(f: Fmt, view: ContactView) -> list[str]:
     """`/sms status <who>`: numbers with statuses and the events that explain them."""
     return [heading(f, view), numbers_block(f, view), events_block(f, view.events)]
@@ -112,4 +127,5 @@ def history_paragraphs(f: Fmt, view: ContactView) -> list[str]:
         *status_paragraphs(f, view)[:2],
         messages_block(f, view.messages),
         events_block(f, view.events),
+        *renames_block(f, view.renames),
     ]

@@ -12,10 +12,10 @@ from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from bot import commands as c
-from bot import render
+from bot import render, render_waiting
 from bot.fmt import Reply
 from consent.errors import ConsentError, InvalidInput
-from consent.services import links, projects, queries, staff
+from consent.services import links, projects, queries, renames, staff, waiting
 from consent.services.context import Desk
 
 
@@ -112,6 +112,20 @@ def _broadcast(desk: Desk, cmd: c.Broadcast, caller: Caller) -> Reply:
     return render.broadcast_reply(staff.broadcast(desk, cmd.project, cmd.text, actor=caller.actor))
 
 
+def _scheduled(desk: Desk, cmd: c.Scheduled, caller: Caller) -> Reply:
+    found = waiting.scheduled(desk, cmd.who)
+    return render_waiting.scheduled_reply(found, caller.tz, cmd.who)
+
+
+def _cancel(desk: Desk, cmd: c.Cancel, caller: Caller) -> Reply:
+    return render_waiting.cancelled_reply(waiting.cancel(desk, cmd.id, actor=caller.actor))
+
+
+def _rename(desk: Desk, cmd: c.Rename, caller: Caller) -> Reply:
+    done = renames.rename_contact(desk, cmd.who, cmd.name, actor=caller.actor)
+    return render_waiting.renamed_reply(done)
+
+
 def _help(desk: Desk, cmd: c.Help, caller: Caller) -> Reply:
     return render.help_reply(cmd.topic)
 
@@ -127,5 +141,8 @@ _HANDLERS: dict[type, Callable[[Desk, Any, Caller], Reply]] = {
     c.ProjectSet: _project_set,
     c.Schedule: _schedule,
     c.Broadcast: _broadcast,
+    c.Scheduled: _scheduled,
+    c.Cancel: _cancel,
+    c.Rename: _rename,
     c.Help: _help,
 }

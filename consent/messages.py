@@ -106,6 +106,7 @@ def refusal_opted_out(e164: str, source: str | None) -> str:
         "questionnaire": "on the questionnaire",
         "staff": "by a staff member",
         "carrier": "at the carrier (the number unsubscribed there)",
+        "import": "on an imported opt-out list",
     }.get(source or "", "")
     return f"{e164} is opted out {how}".rstrip()
 

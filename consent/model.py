@@ -27,6 +27,7 @@ class Source(StrEnum):
     SMS_KEYWORD = "sms_keyword"
     STAFF = "staff"
     CARRIER = "carrier"
+    IMPORT = "import"  # an opt-out list imported by staff (`optdesk import optouts`)
 
 
 class SendKind(StrEnum):
@@ -117,11 +118,12 @@ def may_staff_set(target: Status) -> None:
 
 # Opt-outs a questionnaire Yes cannot undo: the carrier keeps blocking keyword opt-outs,
 # and a web form cannot prove who typed the number. Only START from the number can.
-_UNDONE_ONLY_BY_START = frozenset({Source.SMS_KEYWORD, Source.CARRIER, Source.STAFF})
+_UNDONE_ONLY_BY_START = frozenset({Source.SMS_KEYWORD, Source.CARRIER, Source.STAFF, Source.IMPORT})
 
 
 def blocks_until_start(state: NumberState) -> bool:
-    """A number whose last opt-out came by text, the carrier or staff waits for START."""
+    """A number whose last opt-out came by text, the carrier, staff or an import waits
+    for START."""
     return state.status is Status.OPTED_OUT and (
         state.awaiting_start or state.source in _UNDONE_ONLY_BY_START
     )

@@ -131,6 +131,16 @@ def parse_phone(raw: str, region: str = "US") -> str:
     (vanity numbers like 1-800-FLOWERS included), input over 40 characters, and
     numbers that phonenumbers does not consider valid.
     """
+    return _parse(raw, region)[0]
+
+
+def parse_phone_shown(raw: str, region: str = "US") -> tuple[str, str]:
+    """`parse_phone` and `display_phone` of the result, parsing once (a bulk import)."""
+    e164, number = _parse(raw, region)
+    return e164, phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+def _parse(raw: str, region: str) -> tuple[str, PhoneNumber]:
     stripped = raw.strip()
     if not stripped:
         raise _fail("empty")
@@ -142,13 +152,15 @@ def parse_phone(raw: str, region: str = "US") -> str:
     _check_characters(text)
     compact = "".join(ch for ch in text if ch.isdigit() or ch == "+")
     try:
-        return _checked(_parse_once(text, region.upper()), text)
+        number = _parse_once(text, region.upper())
+        return _checked(number, text), number
     except InvalidPhone:
         # "00" is the international prefix almost everywhere except North America;
         # no national number starts with it, so read it as "+" before giving up.
         if not compact.startswith("00"):
             raise
-    return _checked(_parse_once("+" + compact[2:], region.upper()), text)
+    number = _parse_once("+" + compact[2:], region.upper())
+    return _checked(number, text), number
 
 
 def is_phone_like(text: str) -> bool:

@@ -18,7 +18,6 @@ from consent.model import (
     Contact,
     EventDraft,
     NumberState,
-    Project,
     SendKind,
     Source,
     Status,
@@ -32,11 +31,11 @@ from consent.records import (
     OutboxItem,
     OutboxKind,
 )
-from consent.senders import Notifier as Notifier
-from consent.senders import NotifyError as NotifyError
-from consent.senders import SendResult as SendResult
-from consent.senders import SmsError as SmsError
-from consent.senders import SmsGateway as SmsGateway
+from consent.staff_ports import OptOutImport as OptOutImport
+from consent.staff_ports import ProjectRepo as ProjectRepo
+from consent.staff_ports import RenameRepo as RenameRepo
+from consent.staff_ports import ThreadRepo as ThreadRepo
+from consent.staff_ports import WaitingRepo as WaitingRepo
 
 
 class Clock(Protocol):
@@ -51,6 +50,11 @@ class ContactRepo(Protocol):
         """Contacts whose name (case-insensitive) or email equals `query`."""
         ...
 
+    def find_prefix(self, query: str, limit: int) -> list[Contact]:
+        """Up to `limit` contacts whose name starts with `query` (case-insensitive)."""
+        ...
+
+    def rename(self, contact_id: int, name: str) -> None: ...
     def add(self, name: str, email: str | None, project_id: int | None) -> Contact: ...
     def set_project(self, contact_id: int, project_id: int | None) -> None: ...
     def set_email(self, contact_id: int, email: str) -> None: ...
@@ -181,19 +185,6 @@ class OptInRequestRepo(Protocol):
         ...
 
 
-class ProjectRepo(Protocol):
-    def add(self, name: str, channel_id: str | None) -> Project: ...
-    def by_name(self, name: str) -> Project | None: ...
-    def get(self, project_id: int) -> Project | None: ...
-    def all(self) -> list[Project]: ...
-
-
-class ThreadRepo(Protocol):
-    def get(self, channel: str, contact_id: int) -> str | None: ...
-    def put(self, channel: str, contact_id: int, ts: str) -> None: ...
-    def contact_for(self, channel: str, ts: str) -> int | None: ...
-
-
 class Idempotency(Protocol):
     def claim(self, key: str, at: datetime) -> bool:
         """Insert the key or do nothing; True only for the one caller that inserted it."""
@@ -235,6 +226,9 @@ class UnitOfWork(Protocol):
     threads: ThreadRepo
     idempotency: Idempotency
     outbox: Outbox
+    renames: RenameRepo
+    waiting: WaitingRepo
+    optout_import: OptOutImport
 
     def __enter__(self) -> Self: ...
     def __exit__(

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from consent.language import Language
-from consent.model import SendKind
+from consent.model import SendKind, Source
 
 
 class Direction(StrEnum):
@@ -29,6 +29,7 @@ class Delivery(StrEnum):
     UNDELIVERED = "undelivered"
     FAILED = "failed"
     RECEIVED = "received"  # inbound
+    CANCELLED = "cancelled"  # staff cancelled it before it went out
 
 
 # A later status callback never moves a message back down this ladder.
@@ -47,6 +48,7 @@ DELIVERY_RANK: dict[str, int] = {
     "partially_delivered": 4,
     "refused": 9,
     "received": 9,
+    "cancelled": 9,
 }
 
 
@@ -61,6 +63,44 @@ class Link:
     answered_at: datetime | None = None
     bound_e164: str | None = None  # the number this link opted in: the link is that client's
     language: Language | None = None  # chosen by staff; None: the page follows the browser
+
+
+@dataclass(frozen=True)
+class WaitingRow:
+    """An outbound text not claimed for sending yet (scheduled, broadcast, or held)."""
+
+    message_id: int
+    contact_id: int
+    contact: str
+    e164: str
+    body: str
+    kind: str  # SendKind
+    due_at: datetime
+    broadcast: int | None = None  # the broadcast it belongs to (its first text's id)
+    project: str = ""  # the broadcast's project
+
+
+@dataclass(frozen=True)
+class NewOptOut:
+    """A number not on file that an imported list opts out (its contact is named `name`)."""
+
+    e164: str
+    name: str
+    source: Source
+    actor: str
+    evidence: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class Rename:
+    """Staff renamed a contact (a contact first named by its number gets a real name)."""
+
+    id: int
+    contact_id: int
+    old_name: str
+    new_name: str
+    actor: str
+    at: datetime
 
 
 @dataclass(frozen=True)

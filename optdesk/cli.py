@@ -1,4 +1,5 @@
-"""The `optdesk` command line: serve, worker, db upgrade, sms, keywords, ledger, export."""
+"""The `optdesk` command line: serve, worker, db upgrade, sms, keywords, ledger, export,
+import."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from consent.keywords import SPANISH_OPT_OUT_KEYWORDS, TWILIO_CUSTOM_OPT_OUT_KEY
 from consent.language import Language
 from optdesk.root import Core, build_core
 from optdesk.settings import Settings
+from storage.engine import missing_sqlite_file
 from storage.migrate import SchemaOutdated, ensure, upgrade
 
 
@@ -37,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     ledger.add_argument("action", choices=["verify"])
     export = sub.add_parser("export", help="CSV on stdout")
     export.add_argument("what", choices=["consent", "events"])
+    imp = sub.add_parser("import", help="import a CSV of numbers to opt out")
+    imp.add_argument("what", choices=["optouts"])
+    imp.add_argument("file", help="a CSV file with a phone column (and an optional reason)")
     return p
 
 
@@ -65,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"optdesk: {sentence}", file=sys.stderr)
         if problems:
             return 2
+    if args.command not in ("serve", "db") and _no_database(settings.database_url):
+        return 2
     core = build_core(settings)
     try:
         if args.command in ("serve", "db"):
@@ -89,7 +96,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _sms(core, args.args)
     if args.command == "ledger":
         return _verify(core)
+    if args.command == "import":
+        from optdesk.importing import main_import
+
+        return main_import(core.desk, args.file)
     return _export(core, args.what)
+
+
+def _no_database(url: str) -> bool:
+    """Say so when the SQLite file is not there, rather than start an empty second desk."""
+    missing = missing_sqlite_file(url)
+    if missing is None:
+        return False
+    print(
+        f"optdesk: no database at {missing}.\n"
+        "The SQLite path in OPTDESK_DATABASE_URL (default sqlite:///./optdesk.db) is read\n"
+        "from the folder you run optdesk in. Run it from the folder that holds your .env\n"
+        "and optdesk.db, or set OPTDESK_DATABASE_URL=sqlite:////full/path/to/optdesk.db.\n"
+        "To start a new database there on purpose, run `optdesk db upgrade`.",
+        file=sys.stderr,
+    )
+    return True
 
 
 def _keywords(settings: Settings) -> int:

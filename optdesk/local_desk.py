@@ -14,7 +14,7 @@ from starlette.routing import BaseRoute
 
 from bot.desk_channel import ChannelNotifier, DeskChannel
 from bot.desk_web import LocalDesk, PageKit
-from consent.ports import Notifier
+from consent.senders import Notifier
 from consent.services.context import Desk
 from webhooks.csrf import Csrf
 from webhooks.forms import PAGE_BODY_LIMIT, read_form

@@ -11,7 +11,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-from consent.ports import Notifier, SmsGateway
+from consent.senders import Notifier, SmsGateway
 from consent.services.context import Desk, DeskConfig, SystemClock
 from consent.services.dispatch import Dispatcher
 from optdesk.settings import Settings

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, Engine, make_url
 
-__all__ = ["WRITE_OPTION", "Engine", "make_engine", "normalize_url"]
+__all__ = ["WRITE_OPTION", "Engine", "make_engine", "missing_sqlite_file", "normalize_url"]
 
 # Under Twilio's 15 s webhook timeout: a request that cannot get the lock answers 503
 # (and Twilio retries) rather than being abandoned mid-wait.
@@ -24,6 +25,22 @@ def normalize_url(url: str | URL) -> URL:
     if parsed.drivername in ("postgresql", "postgres"):
         parsed = parsed.set(drivername="postgresql+psycopg")
     return parsed
+
+
+def missing_sqlite_file(url: str | URL) -> str | None:
+    """The absolute path of the SQLite file `url` names, when that file does not exist.
+
+    Opening it would create a new, empty database: a relative path (the default
+    `./optdesk.db`) read from another folder silently starts a second desk.
+    None for PostgreSQL, in-memory SQLite and files that exist."""
+    parsed = normalize_url(url)
+    database = parsed.database or ""
+    if parsed.get_backend_name() != "sqlite" or database in ("", ":memory:"):
+        return None
+    if database.startswith("file:") or parsed.query.get("mode") == "memory":
+        return None
+    path = Path(database).resolve()
+    return None if path.exists() else str(path)
 
 
 def make_engine(url: str | URL, **kwargs: Any) -> Engine:

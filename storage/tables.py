@@ -30,6 +30,19 @@ def _text(nullable: bool = False, **kw: Any) -> Any:
     return Field(default=None, sa_type=sa.String, nullable=nullable, **kw)
 
 
+class ContactRenameRow(SQLModel, table=True):
+    """Staff renamed a contact: who, when, and the name before (shown in its history)."""
+
+    __tablename__ = "contact_rename"
+
+    id: int | None = Field(default=None, primary_key=True)
+    contact_id: int = Field(foreign_key="contact.id", index=True)
+    old_name: str = _text()
+    new_name: str = _text()
+    actor: str = _text()
+    at: datetime = _when()
+
+
 class ProjectRow(SQLModel, table=True):
     __tablename__ = "project"
 
@@ -252,3 +265,4 @@ tally_t = metadata.tables["tally"]
 
 # Case-insensitive email lookups (contacts.find) without a scan.
 sa.Index("ix_contact_lower_email", sa.func.lower(contact_t.c.email))
+rename_t = metadata.tables["contact_rename"]

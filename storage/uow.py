@@ -18,11 +18,14 @@ from consent.ports import (
     MessageRepo,
     NumberRepo,
     OptInRequestRepo,
+    OptOutImport,
     Outbox,
     ProjectRepo,
+    RenameRepo,
     ThreadRepo,
     UnitOfWork,
     UnitOfWorkFactory,
+    WaitingRepo,
 )
 from storage.engine import WRITE_OPTION
 from storage.repos import (
@@ -35,8 +38,11 @@ from storage.repos import (
     SqlOptInRequestRepo,
     SqlOutbox,
     SqlProjectRepo,
+    SqlRenameRepo,
     SqlThreadRepo,
+    SqlWaitingRepo,
 )
+from storage.repos.optout_import import SqlOptOutImport
 
 
 class SqlUnitOfWork:
@@ -59,6 +65,9 @@ class SqlUnitOfWork:
     threads: ThreadRepo
     idempotency: Idempotency
     outbox: Outbox
+    renames: RenameRepo
+    waiting: WaitingRepo
+    optout_import: OptOutImport
     _ledger: SqlLedger
     _outbox: SqlOutbox
     _numbers: SqlNumberRepo
@@ -106,6 +115,9 @@ class SqlUnitOfWork:
         self.idempotency = SqlIdempotency(conn)
         self._outbox = SqlOutbox(conn, self._clock)
         self.outbox = self._outbox
+        self.renames = SqlRenameRepo(conn)
+        self.waiting = SqlWaitingRepo(conn)
+        self.optout_import = SqlOptOutImport(conn, self._ledger)
         return self
 
     def __exit__(

@@ -14,7 +14,7 @@ from typing import Any
 import uvicorn
 
 from consent.notes import Note
-from consent.ports import NotifyError, SendResult, SmsError
+from consent.senders import NotifyError, SendResult, SmsError
 
 # 12:00 in New York on a summer weekday: inside every US quiet-hours window.
 NOON_NY = datetime(2026, 7, 1, 16, 0, tzinfo=UTC)

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 
-from consent.ports import SendResult
+from consent.senders import SendResult
 
 log = logging.getLogger("optdesk.local")
 Delivered = Callable[[str], bool]  # the sid of a text that reached the local phone

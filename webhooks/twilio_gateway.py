@@ -29,7 +29,7 @@ from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 from urllib3.exceptions import ConnectTimeoutError
 
-from consent.ports import SendResult, SmsError
+from consent.senders import SendResult, SmsError
 from webhooks.twilio_errors import UNSUBSCRIBED, twilio_refused, twilio_unavailable
 
 log = logging.getLogger("optdesk.twilio")

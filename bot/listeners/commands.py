@@ -21,8 +21,8 @@ from bot.staff import user_zone
 async def caller_for(ctx: BotContext, cmd: c.Command, user_id: str) -> Caller:
     """Who is asking: staff is only looked up when the command needs it, the zone likewise."""
     staff = await ctx.staff.allows(user_id) if c.needs_staff(cmd) else False
-    if isinstance(cmd, c.Schedule) and staff:
-        zone, note = await user_zone(ctx.client, user_id)
+    if (isinstance(cmd, c.Schedule) and staff) or isinstance(cmd, c.Scheduled):
+        zone, note = await user_zone(ctx.client, user_id)  # times read on their clock
         return Caller(user_id, staff, zone, note)
     return Caller(user_id, staff)
 

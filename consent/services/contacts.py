@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from consent.errors import Ambiguous, InvalidInput, NotFound
+from consent.errors import Ambiguous, InvalidInput, InvalidPhone, NotFound
 from consent.language import Language
 from consent.model import Contact, NumberState, Status
 from consent.phones import display_phone, is_phone_like, parse_phone
@@ -14,6 +14,7 @@ from consent.services.context import Desk
 
 _EMAIL = re.compile(r"^[^@\s<>]{1,64}@[^@\s<>]{1,255}\.[^@\s<>.]{2,63}$")
 MAX_NAME = 100
+MAX_PREFIX_MATCHES = 20  # listed when a prefix is not unique
 
 
 def clean_name(name: str) -> str:
@@ -47,7 +48,7 @@ def find_or_create(
     if len(matches) > 1:
         raise Ambiguous(
             f'Several contacts are called "{name}": add --email to say which.',
-            [_label(uow, c) for c in matches],
+            [label(uow, c) for c in matches],
         )
     created = not matches
     contact = matches[0] if matches else uow.contacts.add(name, email, None)
@@ -58,7 +59,7 @@ def find_or_create(
     return contact, created
 
 
-def _label(uow: UnitOfWork, contact: Contact) -> str:
+def label(uow: UnitOfWork, contact: Contact) -> str:
     numbers = ", ".join(display_phone(n.e164) for n in uow.numbers.for_contact(contact.id))
     extra = " · ".join(x for x in (contact.email, numbers) if x)
     return f"{contact.name} ({extra})" if extra else contact.name
@@ -74,7 +75,8 @@ class Target:
 
 
 def resolve(desk: Desk, uow: UnitOfWork, who: str) -> Target:
-    """Find a contact by number, email or name; NotFound or Ambiguous otherwise."""
+    """Find a contact by number, email or name, else by a unique name prefix; NotFound or
+    Ambiguous otherwise."""
     who = who.strip()
     if not who:
         raise InvalidInput("Say who: a name, an email or a phone number.")
@@ -85,16 +87,38 @@ def resolve(desk: Desk, uow: UnitOfWork, who: str) -> Target:
         if state is None or contact is None:
             raise NotFound(f"{display_phone(e164)} is not on file: it has never opted in.")
         return Target(contact, [state], e164)
-    matches = uow.contacts.find(who)
+    matches = search(uow, who)
     if not matches:
         raise NotFound(f'No contact called "{who}". Issue a link with /sms link first.')
     if len(matches) > 1:
         raise Ambiguous(
             f'Several contacts match "{who}": use their email or phone number instead.',
-            [_label(uow, c) for c in matches],
+            [label(uow, c) for c in matches],
         )
     contact = matches[0]
     return Target(contact, uow.numbers.for_contact(contact.id))
+
+
+def search(uow: UnitOfWork, query: str, limit: int = MAX_PREFIX_MATCHES) -> list[Contact]:
+    """Contacts staff mean by `query`: an exact name or email wins; otherwise those whose
+    name starts with it, case aside ("ann" finds "Ann Lee"). Staff type short names."""
+    return uow.contacts.find(query) or uow.contacts.find_prefix(query, limit)
+
+
+def find_all(desk: Desk, uow: UnitOfWork, query: str, limit: int) -> list[Contact]:
+    """Every contact `query` may mean, by the rule `resolve` uses (a number, an exact
+    name or email, else the start of a name): the App Home search box lists them all."""
+    query = query.strip()
+    if not query:
+        return []
+    if is_phone_like(query):
+        try:
+            state = uow.numbers.get(parse_phone(query, desk.config.default_region))
+        except InvalidPhone:
+            return []
+        contact = uow.contacts.get(state.contact_id) if state else None
+        return [contact] if contact else []
+    return search(uow, query, limit)
 
 
 def best_number(target: Target) -> NumberState | None:

@@ -23,8 +23,8 @@ from consent.model import SendKind
 from consent.notes import note_from_payload
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
-from consent.ports import Notifier, NotifyError, SendResult, SmsError, SmsGateway
 from consent.records import Delivery, Message, OutboxItem, OutboxKind
+from consent.senders import Notifier, NotifyError, SendResult, SmsError, SmsGateway
 from consent.services.context import Desk, notify
 from consent.services.delivery import carrier_opt_out, delivery_note
 from consent.services.gate import hold_text, prior_of

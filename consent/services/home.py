@@ -7,17 +7,20 @@ so it must never go through a name lookup that could match somebody else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from consent.errors import InvalidInput, NotFound
 from consent.model import Contact, NumberState, Project, Status
 from consent.ports import UnitOfWork
 from consent.records import Message
-from consent.services.contacts import Target, best_number
+from consent.services.contacts import Target, best_number, find_all
 from consent.services.context import Desk
 from consent.services.queries import PENDING, ContactView, Counts, view_of
 from consent.services.staff import OptedOut, opt_out_target
 
 PAGE_SIZE = 20
+MAX_SEARCH = 100
+MAX_FOUND = 200  # contacts a search lists at most (then: type more of the name)
 FILTERS = (str(Status.OPTED_IN), str(Status.OPTED_OUT), str(Status.NOT_SUBSCRIBED), PENDING)
 
 
@@ -28,12 +31,15 @@ class HomeFilter:
     status: str | None = None
     project_id: int | None = None
     page: int = 0
+    search: str | None = None  # the search box: the rule `/sms` finds contacts by
 
     def __post_init__(self) -> None:
         if self.status is not None and self.status not in FILTERS:
             raise InvalidInput(f'"{self.status}" is not a status.')
         if self.page < 0:
             raise InvalidInput("Pages start at 0.")
+        if self.search is not None and len(self.search) > MAX_SEARCH:
+            raise InvalidInput(f"Searches are at most {MAX_SEARCH} characters.")
 
 
 @dataclass(frozen=True)
@@ -61,7 +67,10 @@ def home_page(desk: Desk, wanted: HomeFilter, *, page_size: int = PAGE_SIZE) -> 
     with desk.uow(write=False) as uow:
         counts = Counts(uow.numbers.counts(), uow.links.pending_count(now))
         offset = wanted.page * page_size
-        if wanted.status == PENDING:  # about links and requests, not numbers
+        if wanted.search:
+            found = _searched(desk, uow, wanted, now)
+            contacts = found[offset : offset + page_size + 1]
+        elif wanted.status == PENDING:  # about links and requests, not numbers
             contacts = uow.contacts.pending_page(offset, page_size + 1, wanted.project_id, now)
         else:
             status = Status(wanted.status) if wanted.status else None
@@ -72,6 +81,23 @@ def home_page(desk: Desk, wanted: HomeFilter, *, page_size: int = PAGE_SIZE) -> 
         projects = uow.projects.all()
         rows = _rows(uow, contacts, pending, {p.id: p.name for p in projects})
         return HomePage(counts, rows, wanted, has_next, uow.contacts.count(), projects)
+
+
+def _searched(desk: Desk, uow: UnitOfWork, wanted: HomeFilter, now: datetime) -> list[Contact]:
+    """The contacts the search box finds (as `/sms` would), then the filters applied."""
+    found = find_all(desk, uow, wanted.search or "", MAX_FOUND)
+    found = [c for c in found if wanted.project_id in (None, c.project_id)]
+    if wanted.status == PENDING:
+        pending = uow.links.pending_among([c.id for c in found], now)
+        found = [c for c in found if c.id in pending]
+    elif wanted.status is not None:
+        having = {
+            n.contact_id
+            for n in uow.numbers.for_contacts([c.id for c in found])
+            if str(n.status) == wanted.status
+        }
+        found = [c for c in found if c.id in having]
+    return found
 
 
 def _rows(

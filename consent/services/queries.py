@@ -10,7 +10,7 @@ from consent.audit import audit
 from consent.model import ChainReport, ConsentEvent, Contact, NumberState, Status
 from consent.phones import display_phone
 from consent.ports import UnitOfWork
-from consent.records import Message
+from consent.records import Message, Rename
 from consent.services.contacts import resolve
 from consent.services.context import Desk
 
@@ -37,6 +37,7 @@ class ContactView:
     events: list[ConsentEvent]
     messages: list[Message]
     project: str | None
+    renames: list[Rename] = field(default_factory=list)  # oldest first
 
 
 def contact_view(desk: Desk, who: str, *, messages: int = 20) -> ContactView:
@@ -55,6 +56,7 @@ def view_of(uow: UnitOfWork, contact: Contact, now: datetime, messages: int) -> 
         uow.ledger.for_contact(contact.id),
         uow.messages.for_contact(contact.id, messages),
         project.name if project else None,
+        uow.renames.for_contact(contact.id),
     )
 
 

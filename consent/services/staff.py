@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from consent.errors import AlreadyDone, Forbidden, InvalidInput, NotFound
 from consent.model import NumberState, SendKind, Source, Status, may_staff_set
@@ -62,14 +63,15 @@ def _queue(
     due: datetime,
     wait: Wait | None = None,
     now: datetime | None = None,
+    broadcast: dict[str, Any] | None = None,
 ) -> Message:
     """Queue the text at `due`, or held until the wait's end with why (a state's hold is
-    told in the contact's thread too)."""
+    told in the contact's thread too); `broadcast` ties a broadcast's texts together."""
     draft = OutboundDraft(
         state.contact_id, state.e164, body, kind, actor,
         wait.until if wait else due, wait.reason if wait else None,
     )  # fmt: skip
-    message = queue_text(uow, draft)
+    message = queue_text(uow, draft, broadcast)
     if wait is not None and wait.state is not None:
         notify(uow, held_note(uow, message, wait), now or due)
     return message
@@ -173,6 +175,7 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
     queued = waiting = 0
     with desk.uow() as uow:
         found = project_named(uow, project)
+        batch: dict[str, Any] = {"project": found.name}
         for state in uow.numbers.for_project(found.id):
             prior = Prior(local=local_of(uow, state.e164, now, sent_only=False))
             kind = SendKind.AUTOMATED
@@ -185,7 +188,7 @@ def broadcast(desk: Desk, project: str, text: str, *, actor: str) -> Broadcast:
                 held[hold_label(wait.state, wait.capped)] += 1
             else:
                 waiting += wait is not None
-            _queue(uow, state, body, kind, actor, now, wait, now)
+            _queue(uow, state, body, kind, actor, now, wait, now, batch)
             queued += 1
         uow.commit()
     return Broadcast(found.name, queued, dict(skipped), waiting, dict(held))

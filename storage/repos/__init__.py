@@ -12,8 +12,10 @@ from storage.repos.messages import SqlMessageRepo
 from storage.repos.numbers import SqlNumberRepo
 from storage.repos.outbox import SqlOutbox
 from storage.repos.projects import SqlProjectRepo
+from storage.repos.renames import SqlRenameRepo
 from storage.repos.requests import SqlOptInRequestRepo
 from storage.repos.threads import SqlThreadRepo
+from storage.repos.waiting import SqlWaitingRepo
 
 __all__ = [
     "SqlContactRepo",
@@ -25,5 +27,7 @@ __all__ = [
     "SqlOptInRequestRepo",
     "SqlOutbox",
     "SqlProjectRepo",
+    "SqlRenameRepo",
     "SqlThreadRepo",
+    "SqlWaitingRepo",
 ]

@@ -57,6 +57,23 @@ class SqlContactRepo(Repo):
         stmt = sa.select(*_COLUMNS).where(match).order_by(contact_t.c.name_key, contact_t.c.id)
         return [_contact(row) for row in self._conn.execute(stmt)]
 
+    def find_prefix(self, query: str, limit: int) -> list[Contact]:
+        """Up to `limit` contacts whose name starts with `query`, whatever the case."""
+        key = name_key(query)
+        if not key:
+            return []
+        stmt = (
+            sa.select(*_COLUMNS)
+            .where(contact_t.c.name_key.startswith(key, autoescape=True))
+            .order_by(contact_t.c.name_key, contact_t.c.id)
+            .limit(max(limit, 0))
+        )
+        return [_contact(row) for row in self._conn.execute(stmt)]
+
+    def rename(self, contact_id: int, name: str) -> None:
+        stmt = sa.update(contact_t).where(contact_t.c.id == contact_id)
+        self._conn.execute(stmt.values(name=name, name_key=name_key(name)))
+
     def add(self, name: str, email: str | None, project_id: int | None) -> Contact:
         name = name.strip()
         values = {

@@ -139,10 +139,13 @@ class Slack:
         selected: str | None = None,
         home_metadata: str | None = None,
         response: str | None = None,
+        typed: str | None = None,
     ) -> tuple[httpx.Response, str]:
         name = response or f"act{next(_ids)}"
         act: dict[str, Any] = {"action_id": action_id, "block_id": "b1", "action_ts": "1.2"}
-        if selected is not None:
+        if typed is not None:  # Enter in a text input that dispatches its action
+            act.update(type="plain_text_input", value=typed)
+        elif selected is not None:
             act.update(
                 type="static_select",
                 selected_option={"text": {"type": "plain_text", "text": "x"}, "value": selected},

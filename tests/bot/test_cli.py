@@ -81,3 +81,20 @@ def test_join_args_requotes_what_the_shell_split() -> None:
     )
     assert join_args(["send", "Ann", 'say "hi" now']) == 'send Ann “say "hi" now”'
     assert join_args(["status", ""]) == 'status ""'
+
+
+def test_scheduled_cancel_and_rename_from_a_terminal(desk: Desk) -> None:
+    cid = seed.opted_in(desk, "Ann Lee", ANN)
+    run_cli_reply(desk, "schedule ann 2026-07-02 14:00 see you at nine", tz=NY)
+    [message] = seed.outbound(desk, cid)
+    listed = run(desk, "scheduled")
+    assert f"t{message.id} · Ann Lee (+1 415-555-0100) · Thu 2026-07-02 14:00" in listed
+    assert "*" not in listed
+    assert (
+        run(desk, f"cancel t{message.id}")
+        == f"Cancelled t{message.id} to Ann Lee: it will not go out."
+    )
+    refused = run_cli_reply(desk, f"cancel t{message.id}")
+    assert not refused.ok and refused.plain == f"t{message.id} was already cancelled."
+    assert run(desk, 'rename ann "Ann Leigh"').startswith("Renamed Ann Lee to Ann Leigh.")
+    assert "renamed from Ann Lee to Ann Leigh by cli" in run(desk, "history Ann Leigh")

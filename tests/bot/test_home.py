@@ -208,3 +208,38 @@ def test_consent_changes_refresh_the_tab_for_recent_viewers(
     view = latest_home(slack, before)
     assert fake.calls_to("views.publish")[-1].args["user_id"] == "UVIEWER"
     assert "*opted in:* 0   *opted out:* 1" in texts(view)
+
+
+def search(slack: Slack, view: dict[str, Any], typed: str) -> dict[str, Any]:
+    before = len(slack.calls("views.publish"))
+    response, _ = slack.action(ids.HOME_SEARCH, typed=typed, home_metadata=view["private_metadata"])
+    assert response.status_code == 200
+    return latest_home(slack, before)
+
+
+def test_the_search_box_finds_contacts_by_the_rule_of_sms_and_keeps_the_filters(
+    slack: Slack,
+) -> None:
+    from slack_sdk.models.views import View
+
+    seed.opted_in(slack.desk, "Ann Lee", ANN)
+    seed.opted_out(slack.desk, "Anna Bell", BEN)
+    seed.pending(slack.desk, "Ben Ode", phone=CY)
+    view = open_home(slack)
+    [box] = [b for b in view["blocks"] if b["type"] == "input"]
+    assert box["dispatch_action"] is True and box["element"]["action_id"] == ids.HOME_SEARCH
+    View(**view).validate_json()  # Block Kit as slack_sdk's models check it
+    found = search(slack, view, "an")
+    assert rows(found) == ["Ann Lee", "Anna Bell"]
+    View(**found).validate_json()
+    [shown] = [b for b in found["blocks"] if b["type"] == "input"]
+    assert shown["element"]["initial_value"] == "an"
+    filtered = click(slack, found, ids.HOME_STATUS, selected="opted out")
+    assert rows(filtered) == ["Anna Bell"]  # the search is kept with the filter
+    exact = search(slack, filtered, "ANN LEE")
+    assert rows(exact) == []  # Ann Lee is found, but the opted-out filter is still on
+    everyone = click(slack, exact, ids.HOME_STATUS, selected="")
+    assert rows(everyone) == ["Ann Lee"]  # an exact name: not "Anna Bell"
+    assert rows(search(slack, everyone, "415 555 0199")) == ["Ben Ode"]
+    cleared = click(slack, everyone, ids.HOME_SEARCH, value="clear")
+    assert rows(cleared) == ["Ann Lee", "Anna Bell", "Ben Ode"]

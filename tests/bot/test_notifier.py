@@ -15,7 +15,7 @@ from bot import ids
 from bot.local_notifier import LocalNotifier
 from bot.notifier import SlackNotifier
 from consent.notes import Note, note_from_payload
-from consent.ports import NotifyError
+from consent.senders import NotifyError
 from tests.fakes import FakeSlack
 
 CHANNEL = "C0NOTIFY"

@@ -112,6 +112,7 @@ def test_every_button_menu_and_modal_that_changes_something_is_staff_only() -> N
         ids.HOME_PAGE,
         ids.HOME_STATUS,
         ids.HOME_PROJECT,
+        ids.HOME_SEARCH,  # looking: open to every member
         ids.VIEW,
         ids.THREAD_NOTE,
     }

@@ -219,10 +219,11 @@ STATUS = [
     cmd("status-phone-30-digits", "status " + "1" * 30, REFUSED, "too long"),
     cmd("status-unknown-phone", "status +14155550109", REFUSED, "not on file"),
     cmd("status-user-mention", "status <@U123EVIL>", USAGE, "is a Slack user"),
-    cmd("status-channel-mention", "status <!channel>", REFUSED, "No contact called"),
+    # "Nobody" first: a contact named "<!channel> Corpus 0002" (a link row) starts so
+    cmd("status-channel-mention", "status Nobody <!channel>", REFUSED, "No contact called"),
     cmd(
         "status-script",
-        "status " + typed("<script>alert(1)</script>"),
+        "status Nobody " + typed("<script>alert(1)</script>"),
         REFUSED,
         "No contact called",
     ),
@@ -549,6 +550,32 @@ HISTORY = [
     cmd("history-by-email", "history ann@example.com", DONE, "Ann Lee", changes=False),
 ]
 
+WAITING = [
+    cmd("scheduled-user-mention", "scheduled <@U123EVIL>", USAGE, "is a Slack user"),
+    cmd("scheduled-unbalanced", 'scheduled "Ann Lee', USAGE, "quote is not closed"),
+    cmd("scheduled-empty-quotes", 'scheduled ""', USAGE, SAY_WHO),
+    cmd("scheduled-unknown", "scheduled Nobody", REFUSED, "No contact called"),
+    cmd("scheduled-ambiguous", 'scheduled "Sam Twin"', REFUSED, "Several contacts match"),
+    cmd("scheduled-all", "scheduled", DONE, "waiting to go out", changes=False),
+    cmd("scheduled-by-guest", f"scheduled {EVE}", DONE, "waiting", user=GUEST, changes=False),
+    cmd("cancel-missing-id", "cancel", USAGE, "Say which text"),
+    cmd("cancel-two-ids", "cancel t1 t2", USAGE, "Unexpected"),
+    cmd("cancel-unbalanced", 'cancel "t1', USAGE, "quote is not closed"),
+    cmd("cancel-not-an-id", "cancel " + typed("<script>"), REFUSED, "ids look like t12 or b7"),
+    cmd("cancel-unknown", "cancel t999999", REFUSED, "no waiting text t999999"),
+    cmd("cancel-10kb", "cancel " + TEN_KB, REFUSED, "ids look like"),
+    cmd("cancel-by-guest", "cancel t1", REFUSED, NOT_STAFF, user=GUEST),
+    cmd("rename-missing-who", "rename", USAGE, SAY_WHO),
+    cmd("rename-missing-name", 'rename "Ann Lee"', USAGE, "Give the new name"),
+    cmd("rename-user-mention", "rename <@U123EVIL> Bob", USAGE, "is a Slack user"),
+    cmd("rename-unknown", "rename Nobody Bob", REFUSED, "No contact called"),
+    cmd("rename-ambiguous", 'rename "Sam Twin" Bob', REFUSED, "Several contacts match"),
+    cmd("rename-taken", f'rename {ANN} "sam twin"', REFUSED, "already called"),
+    cmd("rename-to-a-number", f"rename {ANN} 415 555 0100", REFUSED, "looks like a phone"),
+    cmd("rename-by-guest", f"rename {ANN} Bob", REFUSED, NOT_STAFF, user=GUEST),
+    cmd("rename-10kb", f"rename {ANN} " + TEN_KB, REFUSED, "at most 100 characters"),
+]
+
 CASES: list[Cmd] = (
     GENERAL
     + HELP
@@ -561,6 +588,7 @@ CASES: list[Cmd] = (
     + SCHEDULE
     + BROADCAST
     + HISTORY
+    + WAITING
 )
 _names = [c.name for c in CASES]
 assert len(set(_names)) == len(_names), "duplicate command case names"

@@ -20,6 +20,9 @@ SUBCOMMANDS = {
     "schedule",
     "broadcast",
     "history",
+    "scheduled",
+    "cancel",
+    "rename",
     "help",
 }
 

@@ -161,6 +161,9 @@ SUBCOMMANDS = [
     "schedule",
     "broadcast",
     "history",
+    "scheduled",
+    "cancel",
+    "rename",
     "help",
     "opt-out",
     "projects",
@@ -232,6 +235,9 @@ def must_parse_or_refuse(text: str) -> c.Command | None:
         | c.Schedule
         | c.Broadcast
         | c.History
+        | c.Scheduled
+        | c.Cancel
+        | c.Rename
         | c.Help,
     )
     return command

@@ -20,6 +20,7 @@ from consent.services import inbound, links, staff
 from consent.services.context import Desk, DeskConfig
 from optdesk.cli import main
 from storage.engine import make_engine
+from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 from tests.required_parts import missing_parts
 from tests.support import FixedClock
@@ -264,9 +265,44 @@ def test_sqlite_commands_apply_pending_migrations_first(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("OPTDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'fresh.db'}")
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    upgrade(url, "0001_initial")
+    monkeypatch.setenv("OPTDESK_DATABASE_URL", url)
     assert main(["ledger", "verify"]) == 0
     assert "0 events" in capsys.readouterr().out
+    with make_engine(url).connect() as conn:
+        assert "0001_initial" not in str(
+            conn.scalar(sa.text("SELECT version_num FROM alembic_version"))
+        )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["sms", "status", "Demo Client"], ["ledger", "verify"], ["export", "consent"], ["worker"]],
+)
+def test_a_command_run_away_from_the_database_says_where_it_looked_and_creates_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPTDESK_DATABASE_URL", raising=False)
+    assert main(argv) != 0
+    err = capsys.readouterr().err
+    assert f"no database at {tmp_path / 'optdesk.db'}" in err
+    assert "OPTDESK_DATABASE_URL" in err and ".env" in err and "optdesk db upgrade" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_db_upgrade_still_creates_a_new_sqlite_database(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("OPTDESK_DATABASE_URL", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    assert (tmp_path / "optdesk.db").exists()
+    assert main(["ledger", "verify"]) == 0
 
 
 @pytest.mark.postgres

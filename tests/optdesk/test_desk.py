@@ -24,8 +24,8 @@ from bot.desk_channel import DeskChannel
 from bot.local_notifier import LocalNotifier
 from bot.notes import note_blocks
 from consent.model import Status
-from consent.ports import Notifier
 from consent.records import InboundSms
+from consent.senders import Notifier
 from consent.services.dispatch import Dispatcher
 from consent.services.inbound import handle_inbound
 from consent.services.links import issue_link, submit_answer

@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from consent.model import Source, Status
-from consent.ports import SmsError
+from consent.senders import SmsError
 from consent.services.staff import send_text
 from tests.fakes import FakeTwilio
 from tests.webhooks.conftest import SENDER, SiteFactory

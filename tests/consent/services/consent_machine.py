@@ -39,8 +39,8 @@ from sqlalchemy.engine import Engine
 
 from consent.errors import ConsentError
 from consent.model import Status
-from consent.ports import SendResult, SmsError
 from consent.records import InboundSms
+from consent.senders import SendResult, SmsError
 from consent.services import delivery, inbound, links, projects, queries, staff
 from consent.services.context import Desk, DeskConfig
 from consent.services.dispatch import Dispatcher

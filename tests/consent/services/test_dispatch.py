@@ -10,8 +10,8 @@ from datetime import UTC, datetime, timedelta
 
 from consent.model import SendKind, Source, Status
 from consent.notes import InboundNote
-from consent.ports import SendResult, SmsError
 from consent.records import OutboundDraft, OutboxKind
+from consent.senders import SendResult, SmsError
 from consent.services import links, queries, staff
 from consent.services.context import Desk
 from consent.services.dispatch import SETTLE, Dispatcher, backoff
