@@ -7,13 +7,11 @@ cannot reach an extension, so a number typed with one is almost certainly a desk
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumber, PhoneNumberFormat, ValidationResult
-from phonenumbers.geocoder import description_for_number
 from phonenumbers.timezone import UNKNOWN_TIMEZONE, time_zones_for_number
 from phonenumbers.tzdata import TIMEZONE_DATA
 
@@ -21,12 +19,11 @@ from consent.errors import InvalidPhone
 
 __all__ = [
     "REASONS",
-    "area_code_zones",
     "display_phone",
     "is_phone_like",
+    "parse_e164",
     "parse_phone",
     "time_zones",
-    "us_state",
 ]
 
 MAX_INPUT_CHARS = 40
@@ -173,7 +170,8 @@ def is_phone_like(text: str) -> bool:
     return digits >= MIN_PHONE_LIKE_DIGITS and set(cleaned) <= _PHONE_LIKE
 
 
-def _parse_e164(e164: str) -> PhoneNumber | None:
+def parse_e164(e164: str) -> PhoneNumber | None:
+    """The parsed number for an E.164 string (None when it does not parse)."""
     try:
         return phonenumbers.parse(e164, None)
     except NumberParseException:
@@ -182,7 +180,7 @@ def _parse_e164(e164: str) -> PhoneNumber | None:
 
 def display_phone(e164: str) -> str:
     """International format for people (`+1 415-555-0100`); unparsable input comes back as is."""
-    number = _parse_e164(e164)
+    number = parse_e164(e164)
     if number is None:
         return e164
     return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
@@ -195,7 +193,7 @@ def time_zones(e164: str) -> tuple[str, ...]:
     calling code (for +1 that is the whole North American plan, so quiet hours stay
     conservative); for non-geographic codes (+800, +882...) or bad input, ("UTC",).
     """
-    number = _parse_e164(e164)
+    number = parse_e164(e164)
     if number is None:
         return FALLBACK_TIME_ZONES
     zones = {zone for zone in time_zones_for_number(number) if zone != UNKNOWN_TIMEZONE}
@@ -203,57 +201,3 @@ def time_zones(e164: str) -> tuple[str, ...]:
         zones = set(TIMEZONE_DATA.get(str(number.country_code), ()))
     zones.discard(UNKNOWN_TIMEZONE)
     return tuple(sorted(zones)) or FALLBACK_TIME_ZONES
-
-
-# The geocoder names a US number's place as a state ("Florida", "Washington State") or a
-# city with the state's USPS code ("Pensacola, FL"); both become the code.
-_STATES = (
-    "AL Alabama|AK Alaska|AZ Arizona|AR Arkansas|CA California|CO Colorado|"
-    "CT Connecticut|DE Delaware|DC Washington D.C.|FL Florida|GA Georgia|HI Hawaii|"
-    "ID Idaho|IL Illinois|IN Indiana|IA Iowa|KS Kansas|KY Kentucky|LA Louisiana|"
-    "ME Maine|MD Maryland|MA Massachusetts|MI Michigan|MN Minnesota|MS Mississippi|"
-    "MO Missouri|MT Montana|NE Nebraska|NV Nevada|NH New Hampshire|NJ New Jersey|"
-    "NM New Mexico|NY New York|NC North Carolina|ND North Dakota|OH Ohio|OK Oklahoma|"
-    "OR Oregon|PA Pennsylvania|RI Rhode Island|SC South Carolina|SD South Dakota|"
-    "TN Tennessee|TX Texas|UT Utah|VT Vermont|VA Virginia|WA Washington State|"
-    "WV West Virginia|WI Wisconsin|WY Wyoming"
-)
-_STATE_NAMES = dict(pair.split(" ", 1) for pair in _STATES.split("|"))
-_CODE_OF = {name: code for code, name in _STATE_NAMES.items()}
-
-
-def us_state(e164: str) -> str | None:
-    """The USPS code of the US state a number's area code belongs to (None: not a US
-    number, or one the geocoder places nowhere). A guess: numbers move with people."""
-    number = _parse_e164(e164)
-    if number is None or phonenumbers.region_code_for_number(number) != "US":
-        return None
-    place = description_for_number(number, "en")
-    code = place.rsplit(", ", 1)[-1] if ", " in place else _CODE_OF.get(place, "")
-    return code if code in _STATE_NAMES else None
-
-
-def area_code_zones(e164: str) -> tuple[str, ...]:
-    """Every time zone of the number's area code (+1 only), with the number's own ones.
-
-    An area code like 850 (Florida) spans Eastern and Central time; a number ported or
-    carried out of its exchange may be in either, so a state's window is checked in all.
-    """
-    own = set(time_zones(e164))
-    number = _parse_e164(e164)
-    if number is None or number.country_code != 1:
-        return tuple(sorted(own))
-    own.update(_area_code_zones("1" + phonenumbers.national_significant_number(number)[:3]))
-    return tuple(sorted(own))
-
-
-@functools.lru_cache(maxsize=1024)
-def _area_code_zones(prefix: str) -> frozenset[str]:
-    """Every zone of the prefix data under one area code (a broadcast asks once per code)."""
-    return frozenset(
-        zone
-        for key, zones in TIMEZONE_DATA.items()
-        if key.startswith(prefix)
-        for zone in zones
-        if zone != UNKNOWN_TIMEZONE
-    )

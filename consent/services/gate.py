@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from consent.area_codes import area_code_zones, us_state
 from consent.model import NumberState, SendKind
 from consent.notes import HeldNote
-from consent.phones import area_code_zones, us_state
 from consent.policy import Prior, Wait, counted_since, earlier_texts, family
 from consent.ports import UnitOfWork
 from consent.records import Message

@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from consent.area_codes import area_code_zones, us_state
 from consent.model import NumberState, SendKind, Status
-from consent.phones import area_code_zones, time_zones, us_state
+from consent.phones import time_zones
 from consent.policy import Allowed, Decision, Prior, Wait, may_send
 from consent.state_rules import RULES, Local, cap_reason, rule_for, window_reason
 
