@@ -468,6 +468,8 @@ class FakeSlack:
             )
         if error is not None:
             return _Reply(200, {"ok": False, "error": error.error})
+        if (invalid := _invalid_block_kit(method, call.args)) is not None:
+            return _Reply(400 if method == "response_url" else 200, invalid)
         if method == "response_url":
             name = path[len("/response/") :]
             with self._changed:
@@ -769,3 +771,32 @@ class FakeSlack:
         "conversations.history": _conversations_history,
         "conversations.replies": _conversations_replies,
     }
+
+
+def _invalid_block_kit(method: str, args: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Slack's own refusal of malformed Block Kit, checked with slack_sdk's models (what
+    the real API refuses as `invalid_blocks`): every block of a message, an ephemeral, an
+    update or a response_url post, and every view a `views.*` call carries."""
+    from slack_sdk.errors import SlackObjectFormationError
+    from slack_sdk.models.blocks import Block
+    from slack_sdk.models.views import View
+
+    try:
+        if method.startswith("views."):
+            view = FakeSlack._json_arg(args.get("view"))
+            if isinstance(view, dict):
+                View(**view).validate_json()
+            return None
+        blocks = FakeSlack._json_arg(args.get("blocks"))
+        if blocks in (None, ""):
+            return None
+        if not isinstance(blocks, list):
+            return {"ok": False, "error": "invalid_blocks_format"}
+        for raw in blocks:
+            block = Block.parse(raw) if isinstance(raw, dict) else None
+            if block is None:
+                return {"ok": False, "error": "invalid_blocks", "block": repr(raw)[:200]}
+            block.validate_json()
+    except (SlackObjectFormationError, TypeError, ValueError, KeyError) as err:
+        return {"ok": False, "error": "invalid_blocks", "detail": str(err)[:300]}
+    return None

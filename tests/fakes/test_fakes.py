@@ -345,7 +345,7 @@ def test_slack_users_info_and_other_methods(slack: FakeSlack) -> None:
             await client.conversations_join(channel="C1"),
             await client.chat_getPermalink(channel="C1", message_ts="1700000000.000100"),
             await client.chat_postEphemeral(channel="C1", user="U1", text="psst"),
-            await client.views_open(trigger_id="t1", view={"type": "modal", "blocks": []}),
+            await client.views_open(trigger_id="t1", view=_MODAL),
             await client.api_call("reactions.add", json={"channel": "C1", "name": "x"}),
         ]
 
@@ -391,6 +391,13 @@ def test_slack_500_fails(slack: FakeSlack) -> None:
         _run(client.auth_test())
     slack.clear_faults()
     assert _run(client.auth_test())["ok"] is True
+
+
+_MODAL = {
+    "type": "modal",
+    "title": {"type": "plain_text", "text": "Hi"},
+    "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}],
+}
 
 
 def test_slack_fail_with_for_one_method_only(slack: FakeSlack) -> None:
@@ -618,3 +625,20 @@ def test_slack_abandoned_post_shows_in_history_once_the_hang_ends(slack: FakeSla
     assert [m["text"] for m in _run(client.conversations_history(channel="C1"))["messages"]] == [
         "late"
     ]
+
+
+def test_slack_refuses_block_kit_that_slack_sdk_models_reject(slack: FakeSlack) -> None:
+    client = WebClient(token="xoxb-test", base_url=slack.base_url)
+    good = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]
+    assert client.chat_postMessage(channel="C1", text="hi", blocks=good)["ok"]
+    too_long = [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]
+    unknown = [{"type": "no_such_block"}]
+    for blocks in (too_long, unknown):
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel="C1", text="hi", blocks=blocks)
+        assert refused.value.response["error"] == "invalid_blocks"
+    assert client.views_publish(user_id="U1", view={"type": "home", "blocks": good})["ok"]
+    bad_view = {"type": "modal", "title": {"type": "plain_text", "text": "x" * 30}, "blocks": good}
+    with pytest.raises(SlackApiError) as refused:
+        client.views_open(trigger_id="t1", view=bad_view)
+    assert refused.value.response["error"] == "invalid_blocks"
