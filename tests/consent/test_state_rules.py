@@ -171,3 +171,38 @@ def test_at_night_the_federal_quiet_hours_hold_the_text_and_say_so() -> None:
     held = _decide("+18505550100", datetime(2026, 7, 2, 3, 0, tzinfo=UTC))
     assert isinstance(held, Wait) and held.state == rule_for("FL")
     assert held.until == datetime(2026, 7, 2, 13, 0, tzinfo=UTC)
+
+
+def test_a_numbers_state_is_known_without_loading_the_geocoder() -> None:
+    """The geocoder's data for +1 costs about 100 MB: the server never loads it."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from consent.area_codes import us_state; "
+        "assert us_state('+13055550100') == 'FL'; "
+        "assert not [m for m in sys.modules if m.startswith('phonenumbers.geodata')]"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_the_area_code_table_agrees_with_the_geocoder_for_every_state_with_a_law() -> None:
+    import phonenumbers
+    from phonenumbers.geocoder import description_for_number
+
+    names = {"Florida": "FL", "Oklahoma": "OK", "Maryland": "MD", "Washington State": "WA"}
+    assert all(rule_for(code) is not None for code in names.values())
+    assert len(RULES) == len(names)
+    for area_code in range(201, 1000):
+        number = f"+1{area_code}2345678"
+        parsed = phonenumbers.parse(number)
+        if phonenumbers.region_code_for_number(parsed) != "US":
+            continue
+        place = description_for_number(parsed, "en")
+        geocoded = names.get(place) or next(
+            (code for code in names.values() if place.endswith(f", {code}")), None
+        )
+        if geocoded is not None:
+            assert us_state(number) == geocoded, (area_code, place)
+        elif us_state(number) in names.values():
+            raise AssertionError(f"{area_code}: table says {us_state(number)}, geocoder {place!r}")
