@@ -26,9 +26,9 @@ from starlette.routing import Route
 from bot.desk_actions import Answer, run_action, run_command, thread_reply
 from bot.desk_channel import DeskChannel
 from bot.desk_views import ACT, LIVE, PATH, REPLY, SMS, DeskViews, Looking
+from bot.home_view import clean_search
 from consent.services.context import Desk
 from consent.services.home import HomeFilter, HomePage, home_page
-from consent.services.home_search import search_page
 
 SCOPE = "local-desk"
 MAX_COMMAND = 4000
@@ -50,13 +50,12 @@ class PageKit:
 
 
 def _status_page(desk: Desk, looking: Looking) -> HomePage:
-    if looking.q:
-        return search_page(desk, looking.q)
+    """App Home's page: the same filters, and the search box's rule of `/sms`."""
     project = int(looking.project) if looking.project else None
-    wanted = HomeFilter(looking.status or None, project, looking.page)
+    wanted = HomeFilter(looking.status or None, project, looking.page, clean_search(looking.q))
     page = home_page(desk, wanted)
     if not page.rows and looking.page:
-        page = home_page(desk, HomeFilter(wanted.status, project, 0))
+        page = home_page(desk, HomeFilter(wanted.status, project, 0, wanted.search))
     return page
 
 
