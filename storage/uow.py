@@ -43,6 +43,7 @@ from storage.repos import (
     SqlWaitingRepo,
 )
 from storage.repos.optout_import import SqlOptOutImport
+from storage.writes import QueuedConnection
 
 
 class SqlUnitOfWork:
@@ -69,8 +70,7 @@ class SqlUnitOfWork:
     waiting: WaitingRepo
     optout_import: OptOutImport
     _ledger: SqlLedger
-    _outbox: SqlOutbox
-    _numbers: SqlNumberRepo
+    _queue: QueuedConnection
 
     def __init__(self, engine: Engine, clock: Clock, *, write: bool = True) -> None:
         self._engine = engine
@@ -80,9 +80,11 @@ class SqlUnitOfWork:
 
     @property
     def connection(self) -> Connection:
-        """The open connection (for storage-level code and tests only)."""
+        """The open connection, every queued write written (for storage-level code and tests
+        only: statements run on it directly do not write the queue first)."""
         if self._conn is None:
             raise RuntimeError("the unit of work is not open: use it in a `with` block")
+        self._queue.connection()
         return self._conn
 
     def __enter__(self) -> Self:
@@ -102,22 +104,23 @@ class SqlUnitOfWork:
             conn.close()
             raise
         self._conn = conn
-        self._ledger = SqlLedger(conn)
+        # Every repository reaches the connection through one queue: queued writes are
+        # written before any later statement, so every read sees them (storage/writes.py).
+        db = self._queue = QueuedConnection(conn)
+        self._ledger = SqlLedger(db)
         self.ledger = self._ledger
-        self._numbers = SqlNumberRepo(conn, self._ledger, self._clock)
-        self.numbers = self._numbers
-        self.contacts = SqlContactRepo(conn, self._clock, before_read=self._numbers.flush)
-        self.links = SqlLinkRepo(conn, self._clock)
-        self.requests = SqlOptInRequestRepo(conn)
-        self.messages = SqlMessageRepo(conn)
-        self.projects = SqlProjectRepo(conn)
-        self.threads = SqlThreadRepo(conn)
-        self.idempotency = SqlIdempotency(conn)
-        self._outbox = SqlOutbox(conn, self._clock)
-        self.outbox = self._outbox
-        self.renames = SqlRenameRepo(conn)
-        self.waiting = SqlWaitingRepo(conn)
-        self.optout_import = SqlOptOutImport(conn, self._ledger)
+        self.numbers = SqlNumberRepo(db, self._ledger, self._clock)
+        self.contacts = SqlContactRepo(db, self._clock)
+        self.links = SqlLinkRepo(db, self._clock)
+        self.requests = SqlOptInRequestRepo(db)
+        self.messages = SqlMessageRepo(db)
+        self.projects = SqlProjectRepo(db)
+        self.threads = SqlThreadRepo(db)
+        self.idempotency = SqlIdempotency(db)
+        self.outbox = SqlOutbox(db, self._clock)
+        self.renames = SqlRenameRepo(db)
+        self.waiting = SqlWaitingRepo(db)
+        self.optout_import = SqlOptOutImport(db, self._ledger)
         return self
 
     def __exit__(
@@ -141,11 +144,8 @@ class SqlUnitOfWork:
             raise Unavailable("the database went away; nothing was saved") from exc
 
     def commit(self) -> None:
-        conn = self.connection
-        self._numbers.flush()
-        self._ledger.flush()
-        self._outbox.flush()
-        conn.commit()
+        self.connection.commit()
+        self._ledger.forget_head()
 
 
 def _unreachable(exc: BaseException | None) -> bool:

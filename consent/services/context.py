@@ -71,10 +71,11 @@ def record_change(
     stays the same, the number keeps the time of its last status change (the start of an
     opt-out, which its one confirmation counts from)."""
     since = state.changed_at if state.status is status and state.changed_at else at
-    uow.numbers.set_status(state.id, status, source, since, awaiting_start)
+    # The event first: the database accepts a status only as the newest event says.
     event = uow.ledger.append(
         EventDraft(state.e164, state.contact_id, status, source, actor, evidence), at
     )
+    uow.numbers.set_status(state.id, status, source, since, awaiting_start)
     if not note:
         return event
     change = ConsentNote(

@@ -2,26 +2,50 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from storage.writes import QueuedConnection
+
 
 class Repo:
-    def __init__(self, conn: Connection) -> None:
-        self._conn = conn
+    """Every statement reaches the connection through the unit of work's queue, which
+    writes what is queued first (storage/writes.py)."""
+
+    def __init__(self, db: QueuedConnection) -> None:
+        self._db = db
+
+    @property
+    def _conn(self) -> Connection:
+        return self._db.connection()
 
     @property
     def _postgres(self) -> bool:
-        return self._conn.dialect.name == "postgresql"
+        return self._db.dialect.name == "postgresql"
 
     def _upsert(self, table: sa.Table) -> Any:
         """An INSERT that supports ON CONFLICT on this dialect (PostgreSQL or SQLite)."""
         if self._postgres:
             return postgresql.insert(table)
         return sqlite.insert(table)
+
+    def _insert_ids(self, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
+        """Insert `rows` in one multi-row INSERT ... RETURNING; their new ids, in `rows`' order.
+
+        PostgreSQL returns them in parameter order (SQLAlchemy's ordered form). SQLite has no
+        such form, and SQLAlchemy would fall back to one INSERT per row; but one statement
+        inserts its VALUES rows in order, each with a rowid above every rowid before it,
+        and writers are serialised (BEGIN IMMEDIATE): the ids, sorted, are in rows' order."""
+        if not rows:
+            return []
+        postgres = self._postgres
+        ids = [int(row[0]) for row in self._conn.execute(_returning(table, postgres), list(rows))]
+        return ids if postgres else sorted(ids)
 
     def _insert_id(self, stmt: sa.Insert, params: dict[str, Any] | None = None) -> int:
         """Run `stmt` (with `params`) and return the new row's integer primary key.
@@ -31,6 +55,13 @@ class Repo:
         key = self._conn.execute(stmt, params).inserted_primary_key
         assert key is not None
         return int(key[0])
+
+
+@functools.cache
+def _returning(table: sa.Table, ordered: bool) -> sa.Insert:
+    """INSERT ... RETURNING the new id, built once per table (and order)."""
+    (key,) = table.primary_key.columns
+    return sa.insert(table).returning(key, sort_by_parameter_order=ordered)
 
 
 def name_key(name: str) -> str:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from consent.language import Language, language_named
 from consent.model import Contact, Status
 from consent.ports import Clock
 from storage.repos._base import Repo, name_key
 from storage.tables import contact_t, link_t, phone_t, request_t, tally_t
+from storage.writes import QueuedConnection
 
 _COLUMNS = (
     contact_t.c.id,
@@ -33,13 +32,9 @@ def _contact(row: Any) -> Contact:
 
 
 class SqlContactRepo(Repo):
-    def __init__(
-        self, conn: Connection, clock: Clock, before_read: Callable[[], None] | None = None
-    ) -> None:
-        super().__init__(conn)
+    def __init__(self, db: QueuedConnection, clock: Clock) -> None:
+        super().__init__(db)
         self._clock = clock
-        # Writes the numbers' pending status changes before a query that reads them.
-        self._before_read = before_read
 
     def get(self, contact_id: int) -> Contact | None:
         row = self._conn.execute(_GET, {"id_": contact_id}).first()
@@ -108,8 +103,6 @@ class SqlContactRepo(Repo):
         one's numbers by (contact, status): a page costs about the same at any size."""
         match: list[sa.ColumnElement[bool]] = []
         if status is not None:
-            if self._before_read is not None:
-                self._before_read()
             has_status = (
                 sa.select(phone_t.c.id)
                 .where(phone_t.c.contact_id == contact_t.c.id, phone_t.c.status == str(status))

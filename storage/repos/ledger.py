@@ -7,11 +7,11 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from consent.model import ConsentEvent, EventDraft, Source, Status, chain
 from storage.repos._base import Repo
 from storage.tables import event_t, head_t
+from storage.writes import EVENTS, HEAD, Deferred, QueuedConnection
 
 _BATCH = 1000
 _SELECT = sa.select(
@@ -45,11 +45,12 @@ def _event(row: Any) -> ConsentEvent:
 
 _HEAD = sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
 _HEAD_LOCKED = _HEAD.with_for_update()
-_INSERT = sa.insert(event_t)
-_MOVE_HEAD = (
+_INSERT = Deferred(EVENTS, sa.insert(event_t))
+_MOVE_HEAD = Deferred(
+    HEAD,
     sa.update(head_t)
     .where(head_t.c.id == 1)
-    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash"))
+    .values(seq=sa.bindparam("new_seq"), hash=sa.bindparam("new_hash")),
 )
 
 
@@ -57,13 +58,12 @@ class SqlLedger(Repo):
     """The ledger_head row is the consent write lock: FOR UPDATE on PostgreSQL makes a
     concurrent writer wait and then read the head this one leaves; on SQLite,
     BEGIN IMMEDIATE has already serialised writers. The head is read once per
-    transaction and written back once, by `flush()` just before the commit."""
+    transaction (held in memory while the lock is) and written back once, with the
+    events, before the next statement (storage/writes.py)."""
 
-    def __init__(self, conn: Connection) -> None:
-        super().__init__(conn)
+    def __init__(self, db: QueuedConnection) -> None:
+        super().__init__(db)
         self._head: tuple[int, str] | None = None
-        self._moved = False
-        self._added: list[dict[str, Any]] = []
 
     def lock(self) -> tuple[int, str]:
         """Take the ledger's write lock (once per transaction) and return its head."""
@@ -76,7 +76,8 @@ class SqlLedger(Repo):
         """Chain `draft` after the newest event."""
         seq, head = self.lock()
         event = chain(seq, head, draft, at)
-        self._added.append(
+        self._db.defer(
+            _INSERT,
             {
                 "seq": event.seq,
                 "phone": event.phone,
@@ -90,26 +91,13 @@ class SqlLedger(Repo):
                 "hash": event.hash,
             },
         )
-        self._head, self._moved = (event.seq, event.hash), True
+        self._head = (event.seq, event.hash)
+        self._db.defer(_MOVE_HEAD, {"new_seq": event.seq, "new_hash": event.hash}, key="head")
         return event
 
-    def flush(self) -> None:
-        """Write the new events (one executemany) and the new head; the unit of work calls
-        it on commit, and every read of events calls it first."""
-        self.write_events()
-        if self._moved and self._head is not None:
-            self._conn.execute(_MOVE_HEAD, {"new_seq": self._head[0], "new_hash": self._head[1]})
-        self.reset()
-
-    def reset(self) -> None:
-        """Forget the head: the next transaction reads (and locks) it again."""
-        self._head, self._moved, self._added = None, False, []
-
-    def write_events(self) -> None:
-        """Write the events appended so far (statuses are written after them)."""
-        if self._added:
-            rows, self._added = self._added, []
-            self._conn.execute(_INSERT, rows)
+    def forget_head(self) -> None:
+        """The transaction ended: the next one reads (and locks) the head again."""
+        self._head = None
 
     def head(self) -> tuple[int, str]:
         """The recorded head (seq, hash), as committed (or as this transaction left it)."""
@@ -119,13 +107,11 @@ class SqlLedger(Repo):
         return int(row.seq), str(row.hash)
 
     def for_contact(self, contact_id: int) -> list[ConsentEvent]:
-        self.write_events()
         stmt = _SELECT.where(event_t.c.contact_id == contact_id).order_by(event_t.c.seq)
         return [_event(row) for row in self._conn.execute(stmt)]
 
     def all(self) -> Iterator[ConsentEvent]:
         """Every event, oldest first, read in batches (no cursor held between them)."""
-        self.write_events()
         after = -1
         while True:
             stmt = _SELECT.where(event_t.c.seq > after).order_by(event_t.c.seq).limit(_BATCH)

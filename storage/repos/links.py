@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from consent.language import Language, language_named
 from consent.ports import Clock
 from consent.records import Link
 from storage.repos._base import Repo
 from storage.tables import link_t, request_t
+from storage.writes import QueuedConnection
 
 _SELECT = sa.select(
     link_t.c.id,
@@ -43,8 +43,8 @@ def _link(row: Any) -> Link:
 
 
 class SqlLinkRepo(Repo):
-    def __init__(self, conn: Connection, clock: Clock) -> None:
-        super().__init__(conn)
+    def __init__(self, db: QueuedConnection, clock: Clock) -> None:
+        super().__init__(db)
         self._clock = clock
 
     def add(

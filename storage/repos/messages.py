@@ -40,9 +40,6 @@ def _message(row: Any) -> Message:
     )
 
 
-_INSERT_MANY = sa.insert(message_t).returning(message_t.c.id, sort_by_parameter_order=True)
-
-
 def _inbound_values(sms: InboundSms, contact_id: int, at: datetime) -> dict[str, Any]:
     return {
         "direction": str(Direction.INBOUND),
@@ -70,8 +67,7 @@ class SqlMessageRepo(Repo):
         if not items:
             return []
         rows = [_inbound_values(sms, contact_id, at) for sms, contact_id in items]
-        result = self._conn.execute(_INSERT_MANY, rows)
-        ids = [int(row.id) for row in result]
+        ids = self._insert_ids(message_t, rows)
         messages = []
         for new_id, values in zip(ids, rows, strict=True):
             values = dict(values)

@@ -7,13 +7,13 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from consent.model import NumberState, Source, Status
 from consent.ports import Clock
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t, tally_t
+from storage.writes import STATUSES, Deferred, QueuedConnection
 
 _BATCH = 1000
 _SELECT = sa.select(
@@ -34,9 +34,8 @@ _COUNTS = (
     .where(tally_t.c.name.in_([str(s) for s in Status]))
     .group_by(tally_t.c.name)
 )
-_INSERT_MANY = sa.insert(phone_t).returning(phone_t.c.id, sort_by_parameter_order=True)
-_INSERT_CONTACTS = sa.insert(contact_t).returning(contact_t.c.id, sort_by_parameter_order=True)
-_SET_STATUS = (
+_SET_STATUS = Deferred(
+    STATUSES,
     sa.update(phone_t)
     .where(phone_t.c.id == sa.bindparam("number_id"))
     .values(
@@ -44,7 +43,7 @@ _SET_STATUS = (
         status_source=sa.bindparam("new_source"),
         status_changed_at=sa.bindparam("at"),
         awaiting_start=sa.bindparam("awaiting"),
-    )
+    ),
 )
 
 
@@ -61,24 +60,13 @@ def _number(row: Any) -> NumberState:
 
 
 class SqlNumberRepo(Repo):
-    """Status changes are written together (one executemany) when the unit of work
-    commits, or before any other statement on numbers in the same transaction."""
+    """Status changes are written together (one executemany, after the events that say
+    them) before the transaction's next statement or its commit (storage/writes.py)."""
 
-    def __init__(self, conn: Connection, ledger: SqlLedger, clock: Clock) -> None:
-        super().__init__(conn)
+    def __init__(self, db: QueuedConnection, ledger: SqlLedger, clock: Clock) -> None:
+        super().__init__(db)
         self._clock = clock
         self._ledger = ledger
-        self._statuses: dict[int, dict[str, Any]] = {}
-
-    def flush(self) -> None:
-        if self._statuses:
-            # The events first: the database accepts a status only as its newest event says.
-            self._ledger.write_events()
-            rows, self._statuses = list(self._statuses.values()), {}
-            self._conn.execute(_SET_STATUS, rows)
-
-    def reset(self) -> None:
-        self._statuses = {}
 
     def get(self, e164: str, *, lock: bool = False) -> NumberState | None:
         """The number; `lock` takes the consent write lock first (the ledger head), so the
@@ -89,7 +77,6 @@ class SqlNumberRepo(Repo):
         already serialised writers)."""
         if lock and self._postgres:
             self._ledger.lock()
-        self.flush()
         row = self._conn.execute(_BY_E164, {"e164": e164}).first()
         return None if row is None else _number(row)
 
@@ -101,7 +88,6 @@ class SqlNumberRepo(Repo):
         unique = list(dict.fromkeys(e164s))
         if not unique:
             return {}
-        self.flush()
         rows = self._conn.execute(_SELECT.where(phone_t.c.e164.in_(unique)))
         return {row.e164: _number(row) for row in rows}
 
@@ -124,7 +110,7 @@ class SqlNumberRepo(Repo):
                     "created_at": now,
                 }
             )
-        contact_ids = [int(row.id) for row in self._conn.execute(_INSERT_CONTACTS, contacts)]
+        contact_ids = self._insert_ids(contact_t, contacts)
         numbers = [
             {
                 "e164": e164,
@@ -136,7 +122,7 @@ class SqlNumberRepo(Repo):
             }
             for e164, contact_id in zip(e164s, contact_ids, strict=True)
         ]
-        number_ids = [int(row.id) for row in self._conn.execute(_INSERT_MANY, numbers)]
+        number_ids = self._insert_ids(phone_t, numbers)
         return {
             e164: NumberState(
                 id=number_id, e164=e164, contact_id=contact_id, status=Status.NOT_SUBSCRIBED
@@ -145,17 +131,14 @@ class SqlNumberRepo(Repo):
         }
 
     def by_id(self, number_id: int) -> NumberState | None:
-        self.flush()
         row = self._conn.execute(_SELECT.where(phone_t.c.id == number_id)).first()
         return None if row is None else _number(row)
 
     def for_contact(self, contact_id: int) -> list[NumberState]:
-        self.flush()
         stmt = _SELECT.where(phone_t.c.contact_id == contact_id).order_by(phone_t.c.id)
         return [_number(row) for row in self._conn.execute(stmt)]
 
     def for_contacts(self, contact_ids: Sequence[int]) -> list[NumberState]:
-        self.flush()
         if not contact_ids:
             return []
         stmt = _SELECT.where(phone_t.c.contact_id.in_(list(contact_ids)))
@@ -187,22 +170,19 @@ class SqlNumberRepo(Repo):
             "at": at,
             "awaiting": awaiting_start,
         }
-        self._statuses[number_id] = params  # written by flush(): the newest change wins
+        self._db.defer(_SET_STATUS, params, key=number_id)  # the newest change wins
 
     def set_awaiting_start(self, number_id: int, awaiting: bool) -> None:
-        self.flush()
         stmt = sa.update(phone_t).where(phone_t.c.id == number_id)
         self._conn.execute(stmt.values(awaiting_start=awaiting))
 
     def reassign(self, number_id: int, contact_id: int) -> None:
         """The number now belongs to another contact (its status and history stay)."""
-        self.flush()
         stmt = sa.update(phone_t).where(phone_t.c.id == number_id)
         self._conn.execute(stmt.values(contact_id=contact_id))
 
     def export(self) -> Iterator[tuple[NumberState, str]]:
         """Every number with its contact's name, ordered by number, read in batches."""
-        self.flush()
         after = ""
         while True:
             stmt = (
@@ -224,7 +204,6 @@ class SqlNumberRepo(Repo):
 
         Read from the tally that triggers on phone_number keep (migration 0004), not
         counted: the same cost at any number of numbers."""
-        self.flush()
         counts = dict.fromkeys(Status, 0)
         for status, count in self._conn.execute(_COUNTS):
             counts[Status(status)] = int(count)
@@ -232,7 +211,6 @@ class SqlNumberRepo(Repo):
 
     def for_project(self, project_id: int) -> list[NumberState]:
         """Numbers of the contacts in the project."""
-        self.flush()
         stmt = (
             _SELECT.join(contact_t, contact_t.c.id == phone_t.c.contact_id)
             .where(contact_t.c.project_id == project_id)

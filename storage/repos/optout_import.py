@@ -1,7 +1,8 @@
 """Numbers new to the desk that arrive already opted out (an imported opt-out list).
 
 Each gets a contact named by the number, its `opted out` event in the chain, and then
-its row, inserted with that status: the event is written first, so the database's
+its row, inserted with that status: the events are written first (queued, and written
+before the insert of the numbers: storage/writes.py), so the database's
 status check (migration 0003) sees the status its newest event says. One statement per
 table for a whole batch, and no `not subscribed` row updated a moment later.
 """
@@ -12,21 +13,20 @@ from collections.abc import Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from consent.model import EventDraft, Status
 from consent.records import NewOptOut
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t
+from storage.writes import QueuedConnection
 
-_CONTACTS = sa.insert(contact_t).returning(contact_t.c.id, sort_by_parameter_order=True)
 _NUMBERS = sa.insert(phone_t)
 
 
 class SqlOptOutImport(Repo):
-    def __init__(self, conn: Connection, ledger: SqlLedger) -> None:
-        super().__init__(conn)
+    def __init__(self, db: QueuedConnection, ledger: SqlLedger) -> None:
+        super().__init__(db)
         self._ledger = ledger
 
     def add_opted_out(self, rows: Sequence[NewOptOut], at: datetime) -> None:
@@ -43,13 +43,12 @@ class SqlOptOutImport(Repo):
             }
             for row in rows
         ]
-        ids = [int(r.id) for r in self._conn.execute(_CONTACTS, contacts)]
+        ids = self._insert_ids(contact_t, contacts)
         for row, contact_id in zip(rows, ids, strict=True):
             draft = EventDraft(
                 row.e164, contact_id, Status.OPTED_OUT, row.source, row.actor, row.evidence
             )
             self._ledger.append(draft, at)
-        self._ledger.write_events()  # the events first: the status check reads them
         numbers = [
             {
                 "e164": row.e164,

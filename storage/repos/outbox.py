@@ -7,33 +7,24 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection
 
 from consent.ports import Clock
 from consent.records import OutboxItem, OutboxKind
 from storage.repos._base import Repo
 from storage.tables import outbox_t
+from storage.writes import OUTBOX, Deferred, QueuedConnection
 
 PENDING, INFLIGHT, DONE, FAILED = "pending", "inflight", "done", "failed"
-_INSERT = sa.insert(outbox_t)
+_INSERT = Deferred(OUTBOX, sa.insert(outbox_t))
 
 
 class SqlOutbox(Repo):
-    """Rows added in a transaction are written together (one executemany) when the unit
-    of work commits, or before any read of the outbox in the same transaction."""
+    """Rows added in a transaction are written together (one executemany) before its
+    next statement or its commit (storage/writes.py)."""
 
-    def __init__(self, conn: Connection, clock: Clock) -> None:
-        super().__init__(conn)
+    def __init__(self, db: QueuedConnection, clock: Clock) -> None:
+        super().__init__(db)
         self._clock = clock
-        self._added: list[dict[str, Any]] = []
-
-    def flush(self) -> None:
-        if self._added:
-            rows, self._added = self._added, []
-            self._conn.execute(_INSERT, rows)
-
-    def reset(self) -> None:
-        self._added = []
 
     def add(
         self,
@@ -53,13 +44,9 @@ class SqlOutbox(Repo):
             "last_error": None,
             "created_at": self._clock.now(),
         }
-        self._added.append(values)
+        self._db.defer(_INSERT, values)
 
     def claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
-        self.flush()
-        return self._claim_due(now, limit, lease_until)
-
-    def _claim_due(self, now: datetime, limit: int, lease_until: datetime) -> list[OutboxItem]:
         """Lease up to `limit` due rows (pending and due, or inflight with a lapsed lease).
 
         PostgreSQL: FOR UPDATE SKIP LOCKED, so concurrent workers take disjoint
@@ -115,10 +102,6 @@ class SqlOutbox(Repo):
         self._settle(item_id, status=FAILED, leased_until=None, last_error=error)
 
     def pending_count(self) -> int:
-        self.flush()
-        return self._pending_count()
-
-    def _pending_count(self) -> int:
         """Rows not settled yet: pending or inflight."""
         stmt = sa.select(sa.func.count()).where(outbox_t.c.status.in_([PENDING, INFLIGHT]))
         return int(self._conn.scalar(stmt) or 0)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
 from consent.model import Source, Status
 from consent.records import InboundSms
 from storage.uow import SqlUnitOfWorkFactory
@@ -81,3 +84,39 @@ def test_status_changes_left_without_commit_are_dropped(uow_factory: SqlUnitOfWo
     with uow_factory(write=False) as uow:
         state = uow.numbers.by_id(number_id)
         assert state is not None and state.status is Status.NOT_SUBSCRIBED
+
+
+def test_a_batch_of_new_contacts_numbers_and_texts_is_three_statements(
+    uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine
+) -> None:
+    """One multi-row INSERT per table, each new id matched to its own row, on SQLite too
+    (where SQLAlchemy's ordered RETURNING falls back to one INSERT per row)."""
+    names = {f"+1415555{i:04d}": f"Name {i:02d}" for i in range(40)}
+    statements: list[str] = []
+
+    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement.split()[0] + " " + statement.split()[2])
+
+    with uow_factory() as uow:
+        uow.numbers.get_many(list(names), lock=True)  # the lock, outside the count
+        event.listen(migrated_engine, "before_cursor_execute", count)
+        try:
+            added = uow.numbers.add_with_contacts(names)
+            texts = [
+                (
+                    InboundSms(f"SM{e164}", e164, "+15005550006", f"from {name}"),
+                    added[e164].contact_id,
+                )
+                for e164, name in names.items()
+            ]
+            stored = uow.messages.add_inbound_many(texts, T0)
+        finally:
+            event.remove(migrated_engine, "before_cursor_execute", count)
+        uow.commit()
+    assert statements == ["INSERT contact", "INSERT phone_number", "INSERT message"]
+    with uow_factory(write=False) as uow:
+        for (sms, contact_id), message in zip(texts, stored, strict=True):
+            contact = uow.contacts.get(contact_id)
+            assert contact is not None and contact.name == names[sms.from_]
+            assert uow.numbers.get(sms.from_) == added[sms.from_]
+            assert uow.messages.get(message.id) == message and message.body == sms.body

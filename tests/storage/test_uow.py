@@ -5,8 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.engine import Engine
 
+from consent.model import EventDraft, SendKind, Source, Status
 from consent.ports import UnitOfWork
+from consent.records import OutboundDraft
+from consent.services.outbound import queue_text
 from storage.uow import SqlUnitOfWorkFactory
+from tests.support import FixedClock
 
 
 def _count(factory: SqlUnitOfWorkFactory) -> int:
@@ -65,3 +69,25 @@ def test_the_factory_makes_units_of_work_of_the_port(uow_factory: SqlUnitOfWorkF
         assert opened.numbers.counts()
     with pytest.raises(RuntimeError, match="not open"):
         uow_factory().connection  # noqa: B018
+
+
+def test_a_read_sees_every_earlier_write_of_its_own_unit_of_work(
+    uow_factory: SqlUnitOfWorkFactory, clock: FixedClock
+) -> None:
+    """Writes may be queued and written together, but never behind a read: whatever a
+    repository reads, in the same transaction, includes what any repository wrote before."""
+    now = clock.now()
+    with uow_factory() as uow:
+        contact = uow.contacts.add("Ana", None, None)
+        number = uow.numbers.add("+15005550100", contact.id)
+        draft = OutboundDraft(contact.id, number.e164, "Hi", SendKind.MANUAL, None, now)
+        queue_text(uow, draft)
+        assert [row.body for row in uow.waiting.waiting([str(SendKind.MANUAL)])] == ["Hi"]
+        assert uow.outbox.pending_count() == 1
+        event = EventDraft(number.e164, contact.id, Status.OPTED_IN, Source.QUESTIONNAIRE, "t", {})
+        uow.ledger.append(event, now)
+        uow.numbers.set_status(number.id, Status.OPTED_IN, Source.QUESTIONNAIRE, now, False)
+        assert [e.status for e in uow.ledger.for_contact(contact.id)] == [Status.OPTED_IN]
+        assert uow.numbers.counts()[Status.OPTED_IN] == 1
+        assert [c.id for c in uow.contacts.page(0, 10, Status.OPTED_IN, None)] == [contact.id]
+        assert uow.ledger.head()[0] == 1
