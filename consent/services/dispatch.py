@@ -16,18 +16,19 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from dataclasses import dataclass, replace
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from consent.model import SendKind
-from consent.notes import note_from_payload
 from consent.phones import time_zones
 from consent.policy import Refused, Wait, may_send
 from consent.records import Delivery, Message, OutboxItem, OutboxKind
-from consent.senders import Notifier, NotifyError, SendResult, SmsError, SmsGateway
+from consent.senders import Notifier, SendResult, SmsError, SmsGateway
 from consent.services.context import Desk, notify
 from consent.services.delivery import carrier_opt_out, delivery_note
+from consent.services.dispatch_notes import places_for, post_notes, settle_notes, stored_notes
 from consent.services.gate import hold_text, prior_of
+from consent.services.retries import MAX_ATTEMPTS, backoff
 
 log = logging.getLogger("optdesk.dispatch")
 LEASE = timedelta(minutes=2)
@@ -40,13 +41,7 @@ SETTLE = timedelta(seconds=60)
 # Texts found at Twilio count as ours from this long before the row was queued (clocks).
 LOOKBACK = timedelta(minutes=5)
 UNCERTAIN = "uncertain: "  # last_error prefix: this attempt may have reached Twilio
-MAX_ATTEMPTS = 30
-MAX_BACKOFF = timedelta(minutes=15)
-
-
-def backoff(attempts: int) -> timedelta:
-    """2 s, 4 s, 8 s ... capped at 15 minutes."""
-    return min(timedelta(seconds=2 ** min(attempts, 20)), MAX_BACKOFF)
+__all__ = ["SETTLE", "Dispatcher", "backoff"]
 
 
 @dataclass
@@ -68,14 +63,15 @@ class Dispatcher:
         """Deliver what is due now; returns how many rows were handled."""
         deadline = self.desk.clock.now() + LEASE - LEASE_MARGIN
         items = await asyncio.to_thread(self.claim)
-        for n, item in enumerate(items):
+        notes = [item for item in items if item.kind is not OutboxKind.SMS]
+        if notes:  # the quick ones first: a pass's notes take a read, posts and a write
+            await self.deliver_notes(notes, deadline)
+        texts = [item for item in items if item.kind is OutboxKind.SMS]
+        for n, item in enumerate(texts):
             if self.desk.clock.now() >= deadline:  # slow going: let others have the rest
-                await asyncio.to_thread(self.release, items[n:])
+                await asyncio.to_thread(self.release, texts[n:])
                 break
-            if item.kind is OutboxKind.SMS:
-                await asyncio.to_thread(self.deliver_sms, item)
-            else:
-                await self.deliver_note(item)
+            await asyncio.to_thread(self.deliver_sms, item)
         return len(items)
 
     def release(self, items: list[OutboxItem]) -> None:
@@ -201,47 +197,11 @@ class Dispatcher:
 
     # Slack ---------------------------------------------------------------------------------
 
-    async def deliver_note(self, item: OutboxItem) -> None:
-        note = note_from_payload(item.payload)  # the outbox stores notes as JSON
-        channel, thread, name = await asyncio.to_thread(self._thread_for, note.contact_id)
-        note = replace(note, contact=note.contact or name)
-        try:
-            # note_id is the same on every attempt: a retry finds an earlier post
-            ts = await self.notifier.post(
-                channel, thread, note, note_id=item.id, attempt=item.attempts
-            )
-        except NotifyError as err:
-            await asyncio.to_thread(self._note_failed, item, str(err))
-            return
-        await asyncio.to_thread(self._note_done, item, channel, thread, ts, note.contact_id)
-
-    def _thread_for(self, contact_id: int) -> tuple[str, str | None, str]:
-        """Where a contact's note goes (project channel or the notify channel), its thread,
-        and the contact's current name."""
-        with self.desk.uow(write=False) as uow:
-            contact = uow.contacts.get(contact_id)
-            project = (
-                uow.projects.get(contact.project_id) if contact and contact.project_id else None
-            )
-            channel = (project.channel_id if project else None) or self.desk.config.notify_channel
-            channel = channel or ""
-            thread = uow.threads.get(channel, contact_id) if channel else None
-            return channel, thread, contact.name if contact else ""
-
-    def _note_done(
-        self, item: OutboxItem, channel: str, thread: str | None, ts: str, contact_id: int
-    ) -> None:
-        with self.desk.uow() as uow:
-            if thread is None and channel and ts and contact_id:
-                uow.threads.put(channel, contact_id, ts)
-            uow.outbox.done(item.id)
-            uow.commit()
-
-    def _note_failed(self, item: OutboxItem, error: str) -> None:
-        now = self.desk.clock.now()
-        with self.desk.uow() as uow:
-            if item.attempts >= MAX_ATTEMPTS:
-                uow.outbox.fail(item.id, error)
-            else:
-                uow.outbox.retry(item.id, now + backoff(item.attempts), error)
-            uow.commit()
+    async def deliver_notes(self, items: list[OutboxItem], until: datetime) -> None:
+        """The pass's notes: one read for where they go, posted in order, one write for
+        every outcome (consent/services/dispatch_notes.py)."""
+        notes = stored_notes(items)
+        contacts = {note.contact_id for _, note in notes}
+        places = await asyncio.to_thread(places_for, self.desk, contacts)
+        outcomes = await post_notes(self.notifier, notes, places, until, self.desk.clock.now)
+        await asyncio.to_thread(settle_notes, self.desk, outcomes)

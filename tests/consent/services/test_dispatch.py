@@ -8,13 +8,17 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
 from consent.model import SendKind, Source, Status
-from consent.notes import InboundNote
-from consent.records import OutboundDraft, OutboxKind
-from consent.senders import SendResult, SmsError
+from consent.notes import InboundNote, Note
+from consent.records import InboundSms, OutboundDraft, OutboxKind
+from consent.senders import NotifyError, SendResult, SmsError
 from consent.services import links, queries, staff
 from consent.services.context import Desk
 from consent.services.dispatch import SETTLE, Dispatcher, backoff
+from consent.services.inbound import handle_inbound_many
 from tests.support import FixedClock, RecordingGateway, RecordingNotifier
 
 
@@ -241,3 +245,83 @@ def test_a_note_queued_by_an_older_version_still_delivers(desk: Desk) -> None:
     assert note == InboundNote(
         ann.id, "Ann Lee", "+14155550100", "hello", message_id=5, sid="SM5"
     )  # the contact's current name fills in the one the row did not store
+
+
+def test_a_pass_of_slack_notes_commits_once_and_keeps_each_contact_in_one_thread(
+    desk: Desk, migrated_engine: Engine
+) -> None:
+    """A storm of STOPs queues a note each; the dispatcher settles a pass of notes in one
+    transaction (a commit per note cost PostgreSQL a WAL flush each), and a contact's
+    second note in the same pass goes into the thread its first note started."""
+    stops = [
+        InboundSms(f"SM{i}", f"+1415555{i % 5:04d}", "+15005550006", "STOP", opt_out_type="STOP")
+        for i in range(10)
+    ]
+    assert not any(isinstance(r, Exception) for r in handle_inbound_many(desk, stops))
+    notifier = RecordingNotifier()
+    dispatcher = Dispatcher(desk, RecordingGateway(), notifier)
+    commits: list[object] = []
+
+    def committed(conn: object) -> None:
+        commits.append(conn)
+
+    event.listen(migrated_engine, "commit", committed)
+    try:
+        assert asyncio.run(dispatcher.run_once()) == 10
+    finally:
+        event.remove(migrated_engine, "commit", committed)
+    assert len(commits) <= 2  # the claim, then every note's outcome together
+    started: dict[int, str] = {}
+    for i, (_channel, thread, note) in enumerate(notifier.posts):
+        ts = f"1700000000.{i + 1:06d}"
+        if note.contact_id in started:
+            assert thread == started[note.contact_id]
+        else:
+            assert thread is None
+            started[note.contact_id] = ts
+    assert len(started) == 5
+    with desk.uow(write=False) as uow:
+        assert uow.outbox.pending_count() == 0
+        assert {uow.threads.get("C0NOTIFY", cid) for cid in started} == set(started.values())
+    assert asyncio.run(dispatcher.run_once()) == 0
+
+
+def test_a_failed_note_in_a_pass_is_retried_and_the_others_are_done(
+    desk: Desk, clock: FixedClock
+) -> None:
+    stops = [
+        InboundSms(f"SM{i}", f"+1415555{i:04d}", "+15005550006", "STOP", opt_out_type="STOP")
+        for i in range(3)
+    ]
+    handle_inbound_many(desk, stops)
+    notifier = FlakyNotifier(fail_on={2})
+    dispatcher = Dispatcher(desk, RecordingGateway(), notifier)
+    assert asyncio.run(dispatcher.run_once()) == 3
+    assert len(notifier.posts) == 2
+    with desk.uow(write=False) as uow:
+        assert uow.outbox.pending_count() == 1
+    clock.advance(minutes=1)
+    _drain(dispatcher)
+    assert len(notifier.posts) == 3
+
+
+@dataclass
+class FlakyNotifier(RecordingNotifier):
+    """Fails the n-th post it is asked for (1-based), once each."""
+
+    fail_on: set[int] = field(default_factory=set)
+    asked: int = 0
+
+    async def post(
+        self,
+        channel: str,
+        thread_ts: str | None,
+        note: Note,
+        *,
+        note_id: int | None = None,
+        attempt: int = 1,
+    ) -> str:
+        self.asked += 1
+        if self.asked in self.fail_on:
+            raise NotifyError("slack hiccup")
+        return await super().post(channel, thread_ts, note, note_id=note_id, attempt=attempt)
