@@ -103,6 +103,13 @@ def slack_signing_secret(settings: Settings) -> str:
 class SlackSide:
     notifier: Notifier
     bolt: Any | None  # slack_bolt AsyncApp, when this process takes Slack's requests
+    client: Any | None = None  # the process's one AsyncWebClient, with a Slack bot token
+
+    def session(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """While the loop runs: one HTTP session to Slack for every call of the client."""
+        from bot.slack_client import shared_session
+
+        return shared_session(self.client)
 
 
 def build_slack(
@@ -129,7 +136,7 @@ def build_slack(
         client, home_refresh=home.refresh_recent, thread_replies=settings.thread_replies
     )
     if not receiving:
-        return SlackSide(notifier, None)
+        return SlackSide(notifier, None, client)
     from bot.app import create_bolt_app
 
     bolt = create_bolt_app(
@@ -141,7 +148,7 @@ def build_slack(
         socket_mode=socket_mode,
         home=home,
     )
-    return SlackSide(notifier, bolt)
+    return SlackSide(notifier, bolt, client)
 
 
 def build_dispatcher(core: Core, slack: SlackSide, notifier: Notifier | None = None) -> Dispatcher:
@@ -175,13 +182,16 @@ def build_server(
 
             await warm_up(app, core.desk, core.settings)
         stop = asyncio.Event()
-        task = asyncio.create_task(dispatcher.run_forever(stop=stop)) if run_dispatcher else None
-        try:
-            yield
-        finally:
-            stop.set()
-            if task is not None:
-                await task
+        async with slack.session():
+            task = (
+                asyncio.create_task(dispatcher.run_forever(stop=stop)) if run_dispatcher else None
+            )
+            try:
+                yield
+            finally:
+                stop.set()
+                if task is not None:
+                    await task
 
     token = settings.twilio_auth_token.get_secret_value() if settings.twilio_auth_token else None
     csrf_secret = form_secret(settings)

@@ -55,7 +55,8 @@ def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
 
 def work(core: Core) -> int:
     """The dispatcher alone, for extra processes; stops cleanly on SIGINT/SIGTERM."""
-    dispatcher = build_dispatcher(core, build_slack(core.settings, core.desk, receiving=False))
+    slack = build_slack(core.settings, core.desk, receiving=False)
+    dispatcher = build_dispatcher(core, slack)
 
     async def run() -> None:
         stop = asyncio.Event()
@@ -63,7 +64,8 @@ def work(core: Core) -> int:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         log.info("optdesk worker dispatching")
-        await dispatcher.run_forever(stop=stop)
+        async with slack.session():
+            await dispatcher.run_forever(stop=stop)
 
     asyncio.run(run())
     return 0
