@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from storage.repos import unnest
 from storage.writes import QueuedConnection
 
 
@@ -37,15 +38,16 @@ class Repo:
     def _insert_ids(self, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
         """Insert `rows` in one multi-row INSERT ... RETURNING; their new ids, in `rows`' order.
 
-        PostgreSQL returns them in parameter order (SQLAlchemy's ordered form). SQLite has no
-        such form, and SQLAlchemy would fall back to one INSERT per row; but one statement
-        inserts its VALUES rows in order, each with a rowid above every rowid before it,
-        and writers are serialised (BEGIN IMMEDIATE): the ids, sorted, are in rows' order."""
+        PostgreSQL: one text at any number of rows (storage/repos/unnest.py). SQLite has no
+        ordered form, and SQLAlchemy's would fall back to one INSERT per row; but one
+        statement inserts its VALUES rows in order, each with a rowid above every rowid
+        before it, and writers are serialised (BEGIN IMMEDIATE): the ids, sorted, are in
+        rows' order."""
         if not rows:
             return []
-        postgres = self._postgres
-        ids = [int(row[0]) for row in self._conn.execute(_returning(table, postgres), list(rows))]
-        return ids if postgres else sorted(ids)
+        if self._postgres:
+            return unnest.insert_ids(self._conn, table, rows)
+        return sorted(int(row[0]) for row in self._conn.execute(_returning(table), list(rows)))
 
     def _insert_id(self, stmt: sa.Insert, params: dict[str, Any] | None = None) -> int:
         """Run `stmt` (with `params`) and return the new row's integer primary key.
@@ -58,10 +60,10 @@ class Repo:
 
 
 @functools.cache
-def _returning(table: sa.Table, ordered: bool) -> sa.Insert:
-    """INSERT ... RETURNING the new id, built once per table (and order)."""
+def _returning(table: sa.Table) -> sa.Insert:
+    """INSERT ... RETURNING the new id, built once per table."""
     (key,) = table.primary_key.columns
-    return sa.insert(table).returning(key, sort_by_parameter_order=ordered)
+    return sa.insert(table).returning(key)
 
 
 def name_key(name: str) -> str:
