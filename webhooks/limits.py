@@ -45,7 +45,64 @@ def declared_length(scope: Scope) -> int | None:
     return None
 
 
+class LimitedBody:
+    """One request's body as the app reads it (this object is the app's `receive`):
+    counted against `limit`, and failed when the next piece takes over `idle_timeout`."""
+
+    __slots__ = ("declared", "done", "idle_timeout", "limit", "receive", "size")
+
+    def __init__(self, receive: Receive, scope: Scope, limit: int, idle_timeout: float) -> None:
+        self.receive, self.limit, self.idle_timeout = receive, limit, idle_timeout
+        self.declared = declared_length(scope)
+        self.size = 0
+        self.done = False  # the body is read: what follows is the disconnect, however late
+
+    async def __call__(self) -> Message:
+        if self.declared is not None and self.declared > self.limit:
+            raise await self._refuse(more=True)
+        if self.done:
+            return await self.receive()
+        message = await self._next()
+        if message["type"] == "http.request":
+            self.size += len(message.get("body", b""))
+            more = bool(message.get("more_body", False))
+            if self.size > self.limit:
+                raise await self._refuse(more)
+            self.done = not more
+        return message
+
+    async def _next(self) -> Message:
+        try:  # asyncio.timeout, not wait_for: no extra task per read on the STOP path
+            async with asyncio.timeout(self.idle_timeout):
+                return await self.receive()
+        except TimeoutError:
+            raise BodyTooSlow() from None
+
+    async def _refuse(self, more: bool) -> BodyTooLarge:
+        """The 413, after dropping what little of the body may be left."""
+        if self.declared is not None and self.declared > self.limit + DRAIN_BYTES:
+            return BodyTooLarge()
+        dropped = 0
+        while more and dropped <= DRAIN_BYTES:
+            message = await self._next()
+            if message["type"] != "http.request":
+                return BodyTooLarge()
+            dropped += len(message.get("body", b""))
+            more = bool(message.get("more_body", False))
+        return BodyTooLarge(close=more)
+
+
+async def refuse_body(exc: HTTPException, *, started: bool, send: Send) -> None:
+    """Answer a refused body the app let through (413/408 as plain text), unless the app
+    had already started its answer: then there is nothing left to say."""
+    if started:
+        raise exc
+    await _plain(send, exc.status_code, exc.detail)
+
+
 class BodyLimit:
+    """The body rule alone, as middleware (the sidecar applies it in webhooks.perimeter)."""
+
     def __init__(
         self, app: ASGIApp, *, limit: int = MAX_BODY, idle_timeout: float = BODY_IDLE_TIMEOUT_S
     ) -> None:
@@ -55,58 +112,18 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = declared_length(scope)
-        too_large = declared is not None and declared > self.limit
-        size = 0
-        done = False
         started = False
-
-        async def next_message() -> Message:
-            try:  # asyncio.timeout, not wait_for: no extra task per read on the STOP path
-                async with asyncio.timeout(self.idle_timeout):
-                    return await receive()
-            except TimeoutError:
-                raise BodyTooSlow() from None
-
-        async def refuse(more: bool) -> BodyTooLarge:
-            """The 413, after dropping what little of the body may be left."""
-            if declared is not None and declared > self.limit + DRAIN_BYTES:
-                return BodyTooLarge()
-            dropped = 0
-            while more and dropped <= DRAIN_BYTES:
-                message = await next_message()
-                if message["type"] != "http.request":
-                    return BodyTooLarge()
-                dropped += len(message.get("body", b""))
-                more = bool(message.get("more_body", False))
-            return BodyTooLarge(close=more)
-
-        async def limited_receive() -> Message:
-            nonlocal size, done
-            if too_large:
-                raise await refuse(more=True)
-            if done:  # the body is read: what follows is the disconnect, however late
-                return await receive()
-            message = await next_message()
-            if message["type"] == "http.request":
-                size += len(message.get("body", b""))
-                more = bool(message.get("more_body", False))
-                if size > self.limit:
-                    raise await refuse(more)
-                done = not more
-            return message
 
         async def watched_send(message: Message) -> None:
             nonlocal started
             started = started or message["type"] == "http.response.start"
             await send(message)
 
+        body = LimitedBody(receive, scope, self.limit, self.idle_timeout)
         try:
-            await self.app(scope, limited_receive, watched_send)
+            await self.app(scope, body, watched_send)
         except (BodyTooLarge, BodyTooSlow) as exc:  # only if the app let it through
-            if started:
-                raise
-            await _plain(watched_send, exc.status_code, exc.detail)
+            await refuse_body(exc, started=started, send=watched_send)
 
 
 async def _plain(send: Send, status: int, text: str) -> None:
