@@ -82,9 +82,13 @@ def parse_pairs(body: bytes) -> list[tuple[str, str]]:
 
 
 def _unquote(part: str) -> str:
-    if "%" in part:
-        return unquote(part.replace("+", " "), errors="strict")
-    return part.replace("+", " ") if "+" in part else part
+    if "+" in part:
+        part = part.replace("+", " ")
+    if "%" not in part:
+        return part
+    if part.count("%") == part.count("%2B"):  # only a phone number's "+" (From, To)
+        return part.replace("%2B", "+")
+    return unquote(part, errors="strict")
 
 
 def parse_form(body: bytes) -> FormData:

@@ -17,7 +17,7 @@ TOKEN = "12345678901234567890123456789012"
 URL = "https://optdesk.example.com/twilio/sms?x=a%20b"
 # Pieces that exercise decoding: escapes good and bad, plus signs, separators, NULs.
 PIECES = ["a", "B", "=", "&", "+", "%", "%2", "%20", "%2B", "%C3%A9", "%FF", "%00", "\x00"]
-PIECES += ["é", " ", "%zz", "%26", "%3D", ";", "%e2%82", "%AC", "😀"]
+PIECES += ["é", " ", "%zz", "%26", "%3D", ";", "%e2%82", "%AC", "😀", "%2b", "%2B%2B", "2B"]
 names = st.sampled_from(["Body", "From", "MediaUrl0", "é", "", "a b", "Zed", "body"])
 values = st.text(max_size=12)
 
