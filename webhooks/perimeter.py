@@ -27,6 +27,7 @@ from webhooks.limits import (
     BodyTooLarge,
     BodyTooSlow,
     LimitedBody,
+    ReadDeadlines,
     refuse_body,
 )
 from webhooks.local_only import from_this_machine, under_local
@@ -60,7 +61,7 @@ class Perimeter:
         idle_timeout: float = BODY_IDLE_TIMEOUT_S,
     ) -> None:
         self.app, self.local_pages, self.not_found = app, local_pages, not_found
-        self.limit, self.idle_timeout = limit, idle_timeout
+        self.limit, self.deadlines = limit, ReadDeadlines(idle_timeout)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -72,7 +73,7 @@ class Perimeter:
         if under_local(scope) and not (self.local_pages and from_this_machine(scope)):
             await self.not_found(Request(scope, receive))(scope, receive, answer)
             return
-        body = LimitedBody(receive, scope, self.limit, self.idle_timeout)
+        body = LimitedBody(receive, scope, self.limit, self.deadlines)
         try:
             await self.app(scope, body, answer)
         except (BodyTooLarge, BodyTooSlow) as exc:  # only if the app let it through
