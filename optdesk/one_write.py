@@ -8,7 +8,8 @@ connection's transport and holds what is written until the end of the current tu
 the event loop (or until MAX_HELD bytes are waiting), then writes it in one call. A
 response's head and body are written in the same turn, so they leave together.
 
-Everything written goes through it, in order; closing writes what is held first.
+Everything written goes through it, in order; closing writes what is held first, and
+what is held when the connection is lost is dropped (as uvloop would refuse it).
 Anything else is the real transport's.
 """
 
@@ -43,7 +44,8 @@ class OneWrite:
     def flush(self) -> None:
         if self._held:
             held, self._held, self._size = self._held, [], 0
-            self.transport.write(held[0] if len(held) == 1 else b"".join(held))
+            if not self.transport.is_closing():  # the connection was lost: nobody to read it
+                self.transport.write(held[0] if len(held) == 1 else b"".join(held))
 
     def close(self) -> None:
         self.flush()

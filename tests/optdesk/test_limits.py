@@ -87,3 +87,15 @@ def test_what_cannot_wait_is_written_at_once_and_in_order() -> None:
         return transport
 
     asyncio.run(main())
+
+
+def test_what_is_held_when_the_connection_is_lost_is_dropped() -> None:
+    async def main() -> Recording:
+        transport = Recording()
+        out = _one_write(transport, asyncio.get_running_loop())
+        out.write(b"HTTP/1.1 200 OK\r\n\r\n")
+        transport.closed = True  # lost before the end of this turn
+        await asyncio.sleep(0)
+        return transport
+
+    assert asyncio.run(main()).writes == []
