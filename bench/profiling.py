@@ -20,7 +20,7 @@ from typing import Any
 
 OURS = ("consent", "storage", "webhooks", "bot", "optdesk", "bench")
 # Frames that wrap everything (entry points, the outermost middleware): not informative.
-WRAPPERS = {"<module>", "main", "serve", "work", "SecurityHeaders.__call__"}
+WRAPPERS = {"<module>", "main", "serve", "work", "Perimeter.__call__"}
 # (path prefix, bucket). A sample goes to the bucket of the frame nearest its leaf that
 # matches a prefix; other frames (asyncio, Starlette's datastructures, the stdlib) are
 # transparent, so time in them counts for whoever called them.
@@ -33,7 +33,10 @@ BUCKETS = (
     ("twilio/request_validator.py", "Twilio signature check"),
     ("twilio/twiml", "TwiML building"),
     ("webhooks/forms.py", "form reading and parsing"),
-    ("webhooks/headers.py", "SecurityHeaders middleware (own work)"),
+    ("webhooks/headers.py", "perimeter middleware (own work)"),
+    ("webhooks/perimeter.py", "perimeter middleware (own work)"),
+    ("webhooks/limits.py", "perimeter middleware (own work)"),
+    ("webhooks/local_only.py", "perimeter middleware (own work)"),
     ("bot/handler.py", "optdesk Slack pre-checks (signature, body)"),
     ("bot/", "optdesk Slack listener (parse, reply blocks)"),
     ("consent/", "use case + SQL (consent, storage, SQLAlchemy, driver)"),

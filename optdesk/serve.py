@@ -9,7 +9,7 @@ import signal
 
 import uvicorn
 
-from optdesk.limits import server_config
+from optdesk.limits import hand_off_quickly, server_config
 from optdesk.root import Core, announce_demo, build_dispatcher, build_server, build_slack
 from optdesk.sides import twilio_is_local
 
@@ -32,6 +32,7 @@ def serve(core: Core, *, host: str, port: int, socket_mode: bool) -> int:
     # garbage collector, whose full passes over it were the long tail of webhook latency.
     gc.collect()
     gc.freeze()
+    hand_off_quickly()
     log.info(
         "optdesk serving on http://%s:%s (public URL %s)", host, port, core.settings.public_url
     )

@@ -31,11 +31,12 @@ from consent.errors import (
 )
 from consent.services.context import Desk
 from webhooks.csrf import Csrf
-from webhooks.headers import SecurityHeaders, nonce_of, security_headers
-from webhooks.limits import BODY_IDLE_TIMEOUT_S, BodyLimit
-from webhooks.local_only import LocalOnly, is_local_url
+from webhooks.headers import nonce_of, security_headers
+from webhooks.limits import BODY_IDLE_TIMEOUT_S
+from webhooks.local_only import is_local_url
 from webhooks.local_phone import LocalPhone
 from webhooks.pages import Pages
+from webhooks.perimeter import Perimeter
 from webhooks.questionnaire import Questionnaire
 from webhooks.twilio_hooks import TwilioHooks
 
@@ -92,10 +93,13 @@ def create_app(
 
     return Starlette(
         routes=routes,
-        middleware=[
-            Middleware(SecurityHeaders),
-            Middleware(BodyLimit, idle_timeout=body_idle_timeout),
-            Middleware(LocalOnly, enabled=local_pages, not_found=not_found),
+        middleware=[  # one layer: local pages, body limit, security headers
+            Middleware(
+                Perimeter,
+                local_pages=local_pages,
+                not_found=not_found,
+                idle_timeout=body_idle_timeout,
+            )
         ],
         exception_handlers=_handlers(pages),
         lifespan=lifespan,

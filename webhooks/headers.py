@@ -9,10 +9,9 @@ request's nonce.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterable
 
-from starlette.datastructures import MutableHeaders
 from starlette.requests import Request
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 NONCE_KEY = "csp_nonce"
 
@@ -49,22 +48,25 @@ def nonce_of(request: Request) -> str:
     return str(request.scope.get("state", {}).get(NONCE_KEY, ""))
 
 
-class SecurityHeaders:
-    """Pure ASGI middleware (no BaseHTTPMiddleware: it would buffer and break streaming)."""
+def new_nonce() -> str:
+    return secrets.token_urlsafe(18)
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        nonce = secrets.token_urlsafe(18)
-        scope.setdefault("state", {})[NONCE_KEY] = nonce
+# The headers as raw ASGI pairs, built once: per request only the nonce is filled in.
+_NAMES = frozenset(name.lower().encode("latin-1") for name in security_headers("-"))
+_CSP_PARTS = [part.encode("latin-1") for part in csp("\0").split("\0")]
+_STATIC = [
+    (name.lower().encode("latin-1"), value.encode("latin-1"))
+    for name, value in security_headers("-").items()
+    if name != "Content-Security-Policy"
+]
 
-        async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                MutableHeaders(scope=message).update(security_headers(nonce))
-            await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+def with_security_headers(
+    headers: Iterable[tuple[bytes, bytes]], nonce: str
+) -> list[tuple[bytes, bytes]]:
+    """A response's raw headers with the security headers set (replacing any the app set)."""
+    kept = [pair for pair in headers if pair[0].lower() not in _NAMES]
+    kept.append((b"content-security-policy", nonce.encode("latin-1").join(_CSP_PARTS)))
+    kept.extend(_STATIC)
+    return kept

@@ -5,18 +5,15 @@ conversation and text as any client. So they answer only while they are switched
 (Twilio local mode, with `OPTDESK_PUBLIC_URL` on localhost), only a client on a loopback
 address, and only a request that did not come through a proxy (no `Forwarded`,
 `X-Forwarded-For` or `X-Real-IP`: behind a proxy on the same host every request looks
-like loopback). Anything else is 404, as if the pages did not exist.
+like loopback). Anything else is 404, as if the pages did not exist (webhooks.perimeter).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Callable
 from urllib.parse import urlsplit
 
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 PREFIX = "/local"
 LOCAL_HOSTS = frozenset({"localhost", "127.0.0.1", "::1"})
@@ -49,18 +46,7 @@ def from_this_machine(scope: Scope) -> bool:
     return not any(name in PROXY_HEADERS for name, _ in scope.get("headers", ()))
 
 
-class LocalOnly:
-    """404 for any /local path unless `enabled` and the request is from this machine."""
-
-    def __init__(
-        self, app: ASGIApp, *, enabled: bool, not_found: Callable[[Request], Response]
-    ) -> None:
-        self.app, self.enabled, self.not_found = app, enabled, not_found
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        path = str(scope.get("path", ""))
-        under = path == PREFIX or path.startswith(PREFIX + "/")
-        if scope["type"] == "http" and under and not (self.enabled and from_this_machine(scope)):
-            await self.not_found(Request(scope, receive))(scope, receive, send)
-            return
-        await self.app(scope, receive, send)
+def under_local(scope: Scope) -> bool:
+    """Whether the request is for a local page (/local or anything under it)."""
+    path = str(scope.get("path", ""))
+    return path == PREFIX or path.startswith(PREFIX + "/")

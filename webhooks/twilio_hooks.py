@@ -22,8 +22,6 @@ from starlette.routing import Route
 from twilio.request_validator import (
     SIGNATURE_HEADER,
     SIGNATURE_SETTINGS_HEADER,
-    RequestValidator,
-    compare,
     get_signature_algorithm,
 )
 from twilio.twiml.messaging_response import MessagingResponse
@@ -34,9 +32,10 @@ from consent.records import InboundSms
 from consent.services.context import Desk
 from consent.services.delivery import record_delivery
 from consent.services.inbound import InboundResult, handle_inbound_many
-from webhooks.forms import TWILIO_BODY_LIMIT, read_form
+from webhooks.forms import TWILIO_BODY_LIMIT, check_form_type, parse_pairs, read_body
 from webhooks.group_commit import GroupCommit
 from webhooks.twilio_errors import delivery_report
+from webhooks.twilio_form import SignatureCheck, TwilioForm
 
 log = logging.getLogger("optdesk.webhooks")
 
@@ -47,16 +46,9 @@ _STATUS = re.compile(r"[a-z_]{1,32}")
 _ERROR_CODE = re.compile(r"[0-9]{1,6}")
 _MAX_MEDIA = 10
 _MAX_BODY_CHARS = 5000
-_MAPPED = {"MessageSid", "SmsSid", "SmsMessageSid", "From", "To", "Body", "OptOutType"}
+_MAPPED = frozenset({"MessageSid", "SmsSid", "SmsMessageSid", "From", "To", "Body", "OptOutType"})
+_MAPPED_SORTED = tuple(sorted(_MAPPED))
 _STATUS_FIELDS = ("MessageSid", "SmsSid", "MessageStatus", "SmsStatus", "ErrorCode")
-
-
-class _Params(dict[str, list[str]]):
-    """Form fields as the twilio SDK's validator reads a multi-dict (every value of a
-    name), built in one pass: Starlette's FormData.getlist scans the form per name."""
-
-    def getall(self, name: str) -> list[str]:
-        return self[name]
 
 
 class BadForm(ValueError):
@@ -83,7 +75,7 @@ def repeated(form: Mapping[str, str] | FormData, names: Iterable[str]) -> str | 
 
 def to_inbound_sms(form: Mapping[str, str] | FormData, region: str = "US") -> InboundSms:
     """Translate Twilio's inbound-message form into the core's InboundSms; BadForm if unusable."""
-    twice = repeated(form, sorted(_MAPPED))
+    twice = repeated(form, _MAPPED_SORTED)
     if twice is not None:
         raise BadForm(f"{twice} is given more than once")
     sid = str(form.get("MessageSid") or form.get("SmsMessageSid") or "").strip()
@@ -95,12 +87,7 @@ def to_inbound_sms(form: Mapping[str, str] | FormData, region: str = "US") -> In
     body = str(form.get("Body") or "")
     if len(body) > _MAX_BODY_CHARS:
         raise BadForm("Body is too long")
-    media = []
-    for n in range(_MAX_MEDIA):
-        url = str(form.get(f"MediaUrl{n}") or "").strip()
-        if url.startswith(("https://", "http://")):
-            kind = str(form.get(f"MediaContentType{n}") or "application/octet-stream").strip()
-            media.append((url, kind[:100]))
+    media = _media(form) if any(key.startswith("MediaUrl") for key in form) else []
     opt_out = str(form.get("OptOutType") or "").strip().upper()[:20] or None
     extra = {
         str(key): str(value)[:500]
@@ -118,22 +105,44 @@ def to_inbound_sms(form: Mapping[str, str] | FormData, region: str = "US") -> In
     )
 
 
-_EMPTY_TWIML = str(MessagingResponse())
+def _media(form: Mapping[str, str] | FormData) -> list[tuple[str, str]]:
+    media = []
+    for n in range(_MAX_MEDIA):
+        url = str(form.get(f"MediaUrl{n}") or "").strip()
+        if url.startswith(("https://", "http://")):
+            kind = str(form.get(f"MediaContentType{n}") or "application/octet-stream").strip()
+            media.append((url, kind[:100]))
+    return media
+
+
+_EMPTY_TWIML = str(MessagingResponse()).encode("utf-8")
+
+
+class _TwiML(Response):
+    """A TwiML answer with its headers written out (Response works them out each time)."""
+
+    def __init__(self, body: bytes) -> None:
+        self.status_code, self.background, self.body = 200, None, body
+        self.raw_headers = [
+            (b"content-length", str(len(body)).encode("latin-1")),
+            (b"content-type", b"text/xml; charset=utf-8"),
+        ]
 
 
 def twiml(reply: str | None) -> Response:
     """TwiML for Twilio: one <Message>, or an empty <Response/> (the SDK escapes the text)."""
     if not reply:
-        return Response(_EMPTY_TWIML, media_type="text/xml")
+        return _TwiML(_EMPTY_TWIML)
     response = MessagingResponse()
     response.message(reply)
-    return Response(str(response), media_type="text/xml")
+    return _TwiML(str(response).encode("utf-8"))
 
 
 class TwilioHooks:
     def __init__(self, desk: Desk, auth_token: str | None) -> None:
         self.desk = desk
-        self.validator = RequestValidator(auth_token) if auth_token else None
+        self.check = SignatureCheck(auth_token) if auth_token else None
+        self.public_url = desk.config.public_url.rstrip("/")
         self.inbound_writer: GroupCommit[InboundSms, InboundResult] = GroupCommit(
             partial(handle_inbound_many, desk)
         )
@@ -146,36 +155,23 @@ class TwilioHooks:
 
     def signed_url(self, request: Request) -> str:
         """The URL Twilio signed: the configured public URL, this path and the raw query."""
-        raw_path = request.scope.get("raw_path") or request.url.path.encode()
-        url = self.desk.config.public_url.rstrip("/") + raw_path.decode("latin-1")
-        query = request.scope.get("query_string", b"").decode("latin-1")
+        scope = request.scope
+        raw_path = scope.get("raw_path") or request.url.path.encode()
+        url = self.public_url + raw_path.decode("latin-1")
+        query = scope.get("query_string", b"").decode("latin-1")
         return f"{url}?{query}" if query else url
 
-    async def verified_form(self, request: Request) -> FormData:
+    async def verified_form(self, request: Request) -> TwilioForm:
         signature = request.headers.get(SIGNATURE_HEADER)
-        if self.validator is None or not signature:
+        if self.check is None or not signature:
             raise HTTPException(403, "missing Twilio signature")
-        form = await read_form(request, TWILIO_BODY_LIMIT)
+        check_form_type(request)
+        form = TwilioForm(parse_pairs(await read_body(request, TWILIO_BODY_LIMIT)))
         algorithm = get_signature_algorithm(request.headers.get(SIGNATURE_SETTINGS_HEADER))
-        if not self.signature_ok(self.signed_url(request), form, signature, algorithm):
+        if not self.check.ok(self.signed_url(request), form, signature, algorithm):
             log.warning("rejected a Twilio webhook with a bad signature for %s", request.url.path)
             raise HTTPException(403, "bad Twilio signature")
         return form
-
-    def signature_ok(self, url: str, form: FormData, signature: str, algorithm: str) -> bool:
-        """One HMAC over the exact URL we configured (what Twilio signs in practice);
-        only when that fails, the SDK's full check with and without the port."""
-        assert self.validator is not None
-        params = _Params()
-        for key, value in form.multi_items():
-            params.setdefault(key, []).append(str(value))
-        try:
-            expected = self.validator.compute_signature(url, params, algorithm)
-        except ValueError:  # an algorithm the SDK does not know: not a request we can trust
-            return False
-        if compare(expected, signature):
-            return True
-        return bool(self.validator.validate(url, params, signature, algorithm))
 
     async def inbound(self, request: Request) -> Response:
         form = await self.verified_form(request)

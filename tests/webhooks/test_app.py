@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import re
 from collections.abc import AsyncIterator
 
 import httpx
@@ -19,6 +20,7 @@ from storage.migrate import database_status
 from tests.webhooks.conftest import CSRF_SECRET, SiteFactory
 from tests.webhooks.helpers import LiveServer, Site
 from webhooks.app import create_app
+from webhooks.limits import MAX_BODY
 
 
 def test_healthz_reports_the_database(site: Site) -> None:
@@ -134,3 +136,37 @@ def test_extra_routes_and_the_lifespan_are_wired_in(site: Site) -> None:
     finally:
         server.stop()
     assert events == ["start", "stop"]
+
+
+def test_every_answer_carries_the_security_headers_and_its_own_nonce(site: Site) -> None:
+    """TwiML, a refused webhook, the 413 past the 1 MB body limit, /local's 404."""
+
+    async def read_all(request: Request) -> PlainTextResponse:
+        return PlainTextResponse(f"{len(await request.body())} bytes")
+
+    server, _app = _serve(site, [Route("/read", read_all, methods=["POST"])])
+    try:
+        too_large = httpx.post(server.url + "/read", content=b"x" * (MAX_BODY + 1), trust_env=False)
+        answers = [
+            site.text_in("+14155550123", "STOP"),
+            site.http.post("/twilio/sms", data={"Body": "STOP"}),
+            too_large,
+            site.http.get("/local/phone"),
+        ]
+    finally:
+        server.stop()
+    assert [a.status_code for a in answers] == [200, 403, 413, 404]
+    nonces = set()
+    for answer in answers:
+        headers = answer.headers
+        assert headers["x-content-type-options"] == "nosniff"
+        assert headers["referrer-policy"] == "no-referrer"
+        assert headers["x-frame-options"] == "DENY"
+        assert headers["cache-control"] == "no-store"
+        assert headers["cross-origin-opener-policy"] == "same-origin"
+        assert "camera=()" in headers["permissions-policy"]
+        assert len(headers.get_list("content-security-policy")) == 1
+        nonce = re.search(r"script-src 'nonce-([^']+)'", headers["content-security-policy"])
+        assert nonce is not None
+        nonces.add(nonce.group(1))
+    assert len(nonces) == len(answers)

@@ -39,6 +39,53 @@ def test_requests_arriving_during_a_write_join_the_next_batch() -> None:
     assert batches == [[1], [2, 3, 4, 5]]
 
 
+def _held_first_write(batches: list[list[int]], gate: threading.Event) -> GroupCommit[int, int]:
+    def write_many(items: Sequence[int]) -> list[int | Exception]:
+        if not batches:
+            gate.wait(5)  # hold the first write while others arrive
+        batches.append(list(items))
+        return list(items)
+
+    return GroupCommit(write_many)
+
+
+def test_after_a_batch_the_next_waits_for_as_many_instead_of_writing_a_straggler_alone() -> None:
+    batches: list[list[int]] = []
+    gate = threading.Event()
+
+    async def main() -> None:
+        writer = _held_first_write(batches, gate)
+        first = [asyncio.create_task(writer.submit(i)) for i in range(4)]
+        await asyncio.sleep(0.05)
+        straggler = asyncio.create_task(writer.submit(4))  # arrives during the write
+        await asyncio.sleep(0.05)
+        gate.set()
+        await asyncio.gather(*first)  # answered: those four clients come back
+        back = [asyncio.create_task(writer.submit(i)) for i in range(5, 8)]
+        await asyncio.gather(straggler, *back)
+
+    asyncio.run(main())
+    assert batches == [[0, 1, 2, 3], [4, 5, 6, 7]]
+
+
+def test_a_straggler_nobody_joins_is_written_after_a_short_wait() -> None:
+    batches: list[list[int]] = []
+    gate = threading.Event()
+
+    async def main() -> int:
+        writer = _held_first_write(batches, gate)
+        first = [asyncio.create_task(writer.submit(i)) for i in range(4)]
+        await asyncio.sleep(0.05)
+        straggler = asyncio.create_task(writer.submit(4))
+        await asyncio.sleep(0.05)
+        gate.set()
+        await asyncio.gather(*first)
+        return await straggler
+
+    assert asyncio.run(main()) == 4
+    assert batches == [[0, 1, 2, 3], [4]]
+
+
 def test_an_error_reaches_only_its_own_request() -> None:
     def write_many(items: Sequence[int]) -> list[int | Exception]:
         return [ValueError("bad") if i == 2 else i for i in items]
