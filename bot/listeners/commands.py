@@ -31,7 +31,13 @@ def ack_body(reply: Reply) -> dict[str, Any]:
     return {"text": reply.text, "blocks": reply.blocks, "response_type": "ephemeral"}
 
 
+def counts_only(cmd: c.Command) -> bool:
+    return isinstance(cmd, c.Status) and cmd.who is None
+
+
 async def answer_for(ctx: BotContext, cmd: c.Command, user_id: str) -> Reply:
+    if counts_only(cmd):  # open to all, the same for everyone: kept while fresh
+        return await ctx.counts.answer()
     caller = await caller_for(ctx, cmd, user_id)
     return await ctx.call(execute, ctx.desk, cmd, caller)
 
@@ -44,6 +50,10 @@ async def sms(ctx: BotContext, ack: Any, command: dict[str, Any], respond: Any) 
         return
     if isinstance(cmd, c.Help):
         await ack(**ack_body(help_reply(cmd.topic)))
+        return
+    kept = ctx.counts.kept() if counts_only(cmd) else None
+    if kept is not None:  # fresh counts in memory: no thread, no database
+        await ack(**ack_body(kept))
         return
     work = asyncio.ensure_future(answer_for(ctx, cmd, str(command.get("user_id") or "")))
     done, _ = await asyncio.wait({work}, timeout=ctx.answer_within)
