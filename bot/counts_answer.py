@@ -35,8 +35,13 @@ class CountsAnswer:
         self._reading: tuple[Stamp, asyncio.Future[Reply]] | None = None
 
     def kept(self) -> Reply | None:
-        """The answer at once (no thread, no database) when a fresh one is kept."""
-        return self._fresh.get() if self._fresh is not None else None
+        """The answer at once (no thread, no database) when a fresh one is kept; past
+        half its moment, the counts are read again ahead (call within the event loop)."""
+        fresh = self._fresh
+        kept = fresh.get() if fresh is not None else None
+        if fresh is not None and kept is not None and fresh.aging():
+            self._reading_for(fresh)
+        return kept
 
     async def answer(self) -> Reply:
         """The counts now; a refusal (the database is unreachable) as its answer."""
@@ -52,13 +57,17 @@ class CountsAnswer:
         kept = fresh.get()
         if kept is not None:
             return kept
+        return await asyncio.shield(self._reading_for(fresh))
+
+    def _reading_for(self, fresh: Fresh[Reply]) -> asyncio.Future[Reply]:
+        """The read under way, if nothing has been written since it began; else a new one."""
         reading = self._reading
         if reading is None or not fresh.current(reading[0]):
             stamp = fresh.stamp()  # before the read begins
             future = asyncio.ensure_future(asyncio.to_thread(self._read))
             reading = self._reading = (stamp, future)
             future.add_done_callback(lambda done: self._settle(fresh, stamp, done))
-        return await asyncio.shield(reading[1])
+        return reading[1]
 
     def _settle(self, fresh: Fresh[Reply], stamp: Stamp, done: asyncio.Future[Reply]) -> None:
         if self._reading is not None and self._reading[1] is done:

@@ -6,7 +6,8 @@ the event loop for the GIL around every SQLite call, and the answer got slower t
 people asked. A `Fresh` keeps the last answer for at most `fresh_for` of the desk's
 clock, and only while no write unit of work has committed in this process since the
 read began: the `CommitWatch` (the desk's unit-of-work factory, wrapped once by the
-composition root) notes every commit. So:
+composition root) notes every commit of a unit that used any repository but the few
+that cannot change a status, a link or a request (LEAVES_CONSENT_ALONE). So:
 
 - a change made through this process (a STOP webhook, a staff opt-out, a questionnaire
   answer) shows in the very next answer;
@@ -49,11 +50,18 @@ from consent.services.context import Desk
 T = TypeVar("T")
 
 
+# Repositories whose writes change no status, link or request: a unit of work that used
+# only these (the dispatcher's claim of due rows every half second, a Slack thread noted)
+# leaves what is kept alone. Any other name a unit is asked for counts as a change.
+LEAVES_CONSENT_ALONE = frozenset({"outbox", "threads", "idempotency", "messages"})
+
+
 class CommitWatch:
     """A unit-of-work factory that counts the commits of the write units it makes.
 
     Read units come straight from the wrapped factory; a write unit is wrapped so that
-    each `commit()` moves `generation` on once the database has the commit."""
+    each `commit()` moves `generation` on once the database has the commit, unless the
+    unit used only repositories in LEAVES_CONSENT_ALONE."""
 
     def __init__(self, inner: UnitOfWorkFactory) -> None:
         self.inner = inner
@@ -93,8 +101,11 @@ class _Watched:
     def __init__(self, unit: UnitOfWork, watch: CommitWatch) -> None:
         self._unit = unit
         self._watch = watch
+        self._changes_consent = False
 
     def __getattr__(self, name: str) -> Any:  # the repositories, as the unit has them now
+        if name not in LEAVES_CONSENT_ALONE:
+            self._changes_consent = True
         return getattr(self._unit, name)
 
     def __enter__(self) -> Self:
@@ -111,7 +122,8 @@ class _Watched:
 
     def commit(self) -> None:
         self._unit.commit()
-        self._watch.committed()  # after the commit: a read begun before it is forgotten
+        if self._changes_consent:  # after the commit: a read begun before it is forgotten
+            self._watch.committed()
 
 
 @dataclass(frozen=True)
@@ -155,6 +167,12 @@ class Fresh(Generic[T]):
         if kept is None or not self.current(kept[0]):
             return None
         return kept[1]
+
+    def aging(self) -> bool:
+        """Whether the kept answer is past half its moment: time to read it again ahead,
+        so that, while nothing is written, nobody waits for a read."""
+        kept = self._kept
+        return kept is not None and self._clock.now() >= kept[0].at + self._fresh_for / 2
 
     def keep(self, stamp: Stamp, value: T) -> T:
         """Keep `value`, read from `stamp` on, unless a later read is kept already."""

@@ -19,7 +19,7 @@ from consent.services.inbound import handle_inbound
 from consent.services.staff import opt_out_by_staff
 from tests.bot import seed
 from tests.bot.conftest import mount
-from tests.bot.harness import Server, Slack
+from tests.bot.harness import Server, Slack, wait_until
 from tests.fakes import FakeSlack
 from tests.support import FixedClock
 
@@ -69,6 +69,17 @@ def test_counts_are_read_once_while_nothing_is_written(served: Slack, reads: Rea
     first = counts(served)
     assert [counts(served) for _ in range(3)] == [first] * 3
     assert reads.count == 1
+
+
+def test_past_half_its_moment_the_counts_are_read_again_ahead(
+    served: Slack, desk: Desk, clock: FixedClock
+) -> None:
+    seed.opted_in(served.desk, "Ann", ANN)
+    assert counts(served)["opted out"] == 0
+    opt_out_by_staff(desk, ANN, "asked on the phone", actor="UCLI")  # another process
+    clock.advance(seconds=COUNTS_FRESH_FOR.total_seconds() / 2)
+    assert counts(served)["opted out"] == 0  # the kept answer, given without waiting...
+    wait_until(lambda: counts(served)["opted out"] == 1)  # ...while it is read again ahead
 
 
 def test_a_stop_through_this_process_shows_in_the_next_status(served: Slack) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from consent.ports import UnitOfWork
 from consent.services.context import Desk
 from consent.services.fresh import CommitWatch, Fresh
 from optdesk.root import build_core
@@ -28,13 +29,29 @@ def fresh(watch: CommitWatch, clock: FixedClock) -> Fresh[str]:
     return Fresh(watch, clock, MOMENT)
 
 
+def change(uow: UnitOfWork) -> None:
+    uow.contacts.add("Ann Lee", None, None)
+
+
 def test_a_kept_answer_is_answered_until_a_commit(watch: CommitWatch, fresh: Fresh[str]) -> None:
     assert fresh.read(lambda: "first") == "first"
     assert fresh.read(lambda: "second") == "first"
     with watch() as uow:
+        change(uow)
         uow.commit()
     assert fresh.get() is None
     assert fresh.read(lambda: "third") == "third"
+
+
+def test_a_commit_that_only_claimed_due_rows_keeps_it(
+    watch: CommitWatch, fresh: Fresh[str], clock: FixedClock
+) -> None:
+    fresh.read(lambda: "kept")
+    now = clock.now()
+    with watch() as uow:  # the dispatcher's pass, every half second: outbox rows only
+        uow.outbox.claim_due(now, 20, now + timedelta(minutes=1))
+        uow.commit()
+    assert fresh.get() == "kept"
 
 
 def test_a_read_begun_before_a_commit_is_not_kept_past_it(
@@ -42,6 +59,7 @@ def test_a_read_begun_before_a_commit_is_not_kept_past_it(
 ) -> None:
     stamp = fresh.stamp()
     with watch() as uow:
+        change(uow)
         uow.commit()
     fresh.keep(stamp, "read while the write went in")
     assert fresh.get() is None
@@ -50,7 +68,7 @@ def test_a_read_begun_before_a_commit_is_not_kept_past_it(
 def test_a_write_that_rolls_back_forgets_nothing(watch: CommitWatch, fresh: Fresh[str]) -> None:
     fresh.read(lambda: "kept")
     with watch() as uow:
-        uow.contacts.find("nobody")
+        change(uow)
     with watch(write=False) as uow:
         uow.contacts.find("nobody")
     assert fresh.get() == "kept"
@@ -58,8 +76,10 @@ def test_a_write_that_rolls_back_forgets_nothing(watch: CommitWatch, fresh: Fres
 
 def test_every_commit_of_one_unit_counts(watch: CommitWatch, fresh: Fresh[str]) -> None:
     with watch() as uow:
+        change(uow)
         uow.commit()
         fresh.read(lambda: "between the commits")
+        change(uow)
         uow.commit()
     assert fresh.get() is None
 
@@ -68,6 +88,9 @@ def test_an_answer_is_kept_for_a_moment_of_the_desks_clock(
     fresh: Fresh[str], clock: FixedClock
 ) -> None:
     fresh.read(lambda: "kept")
+    assert not fresh.aging()
+    clock.advance(seconds=MOMENT.total_seconds() / 2)
+    assert fresh.aging() and fresh.get() == "kept"  # still given, and worth reading again
     clock.advance(seconds=MOMENT.total_seconds())
     assert fresh.get() is None
     fresh.read(lambda: "again")
