@@ -92,8 +92,8 @@ class KnownAnswers:
         self._built: dict[int, tuple[Reply, BoltResponse]] = {}
 
     async def __call__(self, fields: Mapping[str, str]) -> BoltResponse | None:
-        if fields.get("command") not in ids.COMMANDS:
-            return None
+        if "payload" in fields or fields.get("command") not in ids.COMMANDS:
+            return None  # a payload makes the form an interaction to Bolt, not a command
         known = known_answer(self._ctx, fields.get("text") or "")
         return await self._ack_of(known) if isinstance(known, Reply) else None
 

@@ -4,6 +4,7 @@ headers that matter, same bytes. Everything else still goes through Bolt."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -21,7 +22,7 @@ from consent.services.context import Desk
 from consent.services.fresh import CommitWatch
 from tests.bot import seed
 from tests.bot.conftest import mount
-from tests.bot.harness import SECRET, Server, Slack
+from tests.bot.harness import SECRET, STAFF, TEAM, Server, Slack
 from tests.fakes import FakeSlack
 from tests.support import FixedClock
 
@@ -51,12 +52,21 @@ def bolt_only(server: Server, fake: FakeSlack, watched: Desk, clock: FixedClock)
 
 
 def answers(slack: Slack) -> list[tuple[int, str, bytes]]:
-    def one(text: str) -> tuple[int, str, bytes]:
-        response: httpx.Response = slack.command(text)[0]
-        return response.status_code, response.headers["content-type"], response.content
+    def seen(response: httpx.Response) -> tuple[int, str, bytes]:
+        return response.status_code, response.headers.get("content-type", ""), response.content
 
-    one("status")  # the counts read once, then kept
-    return [one(text) for text in KNOWN]
+    seen(slack.command("status")[0])  # the counts read once, then kept
+    # a form with a payload is an interaction to Bolt, whatever else it holds
+    shortcut = json.dumps({"type": "shortcut", "callback_id": "nothing", "trigger_id": "1.2"})
+    also_payload = {
+        "command": "/sms",
+        "text": "help",
+        "user_id": STAFF,
+        "team_id": TEAM,
+        "response_url": slack.fake.response_url("payload"),
+        "payload": shortcut,
+    }
+    return [seen(slack.command(text)[0]) for text in KNOWN] + [seen(slack.form(also_payload))]
 
 
 def test_a_known_answer_is_bolts_own_ack(
