@@ -24,6 +24,12 @@ THREAD_MODES = ("confirm", "send", "off")
 INPUT_ERRORS = (AttributeError, TypeError, KeyError, ValueError, IndexError)
 
 
+class DeskApp(AsyncApp):
+    """Bolt's AsyncApp, with the `/sms` answers bot.handler may give before Bolt."""
+
+    known: commands.KnownAnswers | None = None
+
+
 def create_bolt_app(
     desk: Desk,
     *,
@@ -34,7 +40,7 @@ def create_bolt_app(
     socket_mode: bool = False,
     home: HomePublisher | None = None,
     answer_within: float = ANSWER_IN_ACK_WITHIN,
-) -> AsyncApp:
+) -> DeskApp:
     """Build the AsyncApp on `client` (the composition root makes the client).
 
     `staff`: Slack user ids and/or user group ids ("S..."); empty lets every member
@@ -47,7 +53,7 @@ def create_bolt_app(
         raise ValueError(f"thread_replies must be one of {', '.join(THREAD_MODES)}")
     if not socket_mode and not signing_secret:
         raise ValueError("a Slack signing secret is required over HTTP")
-    app = AsyncApp(
+    app = DeskApp(
         client=client,
         signing_secret=signing_secret,
         # The HTTP answer waits for our listener, which returns right after its ack (see
@@ -69,6 +75,7 @@ def create_bolt_app(
         answer_within=answer_within,
     )
     register_listeners(app, ctx)
+    app.known = commands.KnownAnswers(ctx)
     app.error(on_error)
     return app
 

@@ -7,12 +7,13 @@ import functools
 import inspect
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Concatenate, Literal, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import ids
+from bot.counts_answer import CountsAnswer
 from bot.fmt import escape_mrkdwn
 from bot.home import HomePublisher
 from bot.home_view import filter_from_metadata
@@ -49,6 +50,10 @@ class BotContext:
     home: HomePublisher
     thread_replies: ThreadReplies
     answer_within: float = ANSWER_IN_ACK_WITHIN
+    counts: CountsAnswer = field(init=False)  # `/sms status` (counts), kept while fresh
+
+    def __post_init__(self) -> None:
+        self.counts = CountsAnswer(self.desk)
 
     async def call(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run a (sync) use case off the event loop."""

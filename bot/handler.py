@@ -11,7 +11,12 @@ root hands it the signing secret, and `bot.app` turns Bolt's own check off
    the same 401 as a wrong signature, and so does every request when there is no
    secret (Socket Mode);
 3. a signed body that isn't what its content type says gets 400, since Bolt would crash
-   (500) on it.
+   (500) on it;
+4. a `/sms` command whose answer is known at once, the same for whoever asks (help, a
+   usage error, the counts while kept fresh: `bot.listeners.commands.KnownAnswers`) is
+   answered here with the very ack Bolt's listener would give, built once: Bolt's
+   request, middleware and listener task were most of such an answer's cost. Everything
+   else goes to Bolt.
 
 The sidecar reads every body with its 1 MB limit (413, webhooks.limits), this one
 included. None of these answers change anything.
@@ -24,12 +29,17 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import parse_qsl
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import (
+    AsyncSlackRequestHandler,
+    to_starlette_response,
+)
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
+
+from bot.app import DeskApp
 
 PATH = "/slack/events"
 FORM = "application/x-www-form-urlencoded"
@@ -75,27 +85,38 @@ def _shape_problem(data: dict[str, Any]) -> str | None:
 
 def body_problem(content_type: str, raw: bytes) -> str | None:
     """Why this body can't be what its content type says (None: it can)."""
+    return read_body(content_type, raw)[0]
+
+
+def read_body(content_type: str, raw: bytes) -> tuple[str | None, dict[str, str] | None]:
+    """`body_problem`, and a sound form's fields (a JSON body, or a problem: None)."""
     kind = content_type.split(";", 1)[0].strip().lower()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return "the body is not UTF-8"
+        return "the body is not UTF-8", None
     if kind == JSON:
         try:
             data = json.loads(text)
         except (ValueError, RecursionError):  # RecursionError: nested too deep to read
-            return "the body is not JSON"
-        return _shape_problem(data) if isinstance(data, dict) else "the JSON body is not an object"
+            return "the body is not JSON", None
+        if not isinstance(data, dict):
+            return "the JSON body is not an object", None
+        return _shape_problem(data), None
     if kind != FORM:
-        return f"unsupported content type {kind or '(none)'}"
+        return f"unsupported content type {kind or '(none)'}", None
     if text.lstrip().startswith("{"):
-        return "a JSON body sent as a form"
+        return "a JSON body sent as a form", None
     try:
         pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=bool(text))
     except ValueError:
-        return "the body is not a form"
+        return "the body is not a form", None
     fields = dict(pairs)
-    if len(fields) != len(pairs):
+    return _form_problem(fields, len(pairs)), fields
+
+
+def _form_problem(fields: dict[str, str], given: int) -> str | None:
+    if len(fields) != given:
         return "a field is given more than once"
     answer_to = fields.get("response_url", "")
     if "command" in fields and not answer_to.startswith(("https://", "http://")):
@@ -118,6 +139,7 @@ def slack_route(app: AsyncApp, *, signing_secret: str) -> Route:
     request gets 401.
     """
     handler = AsyncSlackRequestHandler(app)
+    known = app.known if isinstance(app, DeskApp) else None
     verifier = SignatureVerifier(signing_secret) if signing_secret.strip() else None
 
     async def slack_events(request: Request) -> Response:
@@ -128,9 +150,12 @@ def slack_route(app: AsyncApp, *, signing_secret: str) -> Route:
             return JSONResponse({"error": "bad request: the body is not UTF-8"}, status_code=400)
         if not signed(text, request.headers, verifier):
             return JSONResponse({"error": "invalid request"}, status_code=401)  # Bolt's answer
-        problem = body_problem(request.headers.get("content-type", ""), raw)
+        problem, fields = read_body(request.headers.get("content-type", ""), raw)
         if problem is not None:
             return JSONResponse({"error": f"bad request: {problem}"}, status_code=400)
+        answer = await known(fields) if known is not None and fields is not None else None
+        if answer is not None:  # Bolt's own ack, built once: Bolt has nothing to add
+            return to_starlette_response(answer)
         return await handler.handle(request)
 
     return Route(PATH, slack_events, methods=["POST"])

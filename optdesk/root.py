@@ -14,6 +14,7 @@ from typing import Any
 from consent.senders import Notifier, SmsGateway
 from consent.services.context import Desk, DeskConfig, SystemClock
 from consent.services.dispatch import Dispatcher
+from consent.services.fresh import CommitWatch
 from optdesk.settings import Settings
 from optdesk.sides import twilio_is_local
 from storage.engine import Engine, make_engine
@@ -45,7 +46,10 @@ def build_core(settings: Settings) -> Core:
         double_opt_in=settings.double_opt_in,
     )
     clock = SystemClock()
-    return Core(settings, engine, Desk(SqlUnitOfWorkFactory(engine, clock), clock, config))
+    # Every write of this process goes through the watch, so reads kept for a moment
+    # (`/sms status` counts: bot.counts_answer) are forgotten at this process's commits.
+    watch = CommitWatch(SqlUnitOfWorkFactory(engine, clock))
+    return Core(settings, engine, Desk(watch, clock, config))
 
 
 def build_gateway(settings: Settings, desk: Desk | None = None) -> SmsGateway:

@@ -11,7 +11,8 @@ there, once, costs no request anything.
 Nothing here writes: reads on the database, pure functions, and requests into the app
 itself (in-process ASGI calls, no socket) whose answers have no side effects: /healthz,
 a questionnaire page for a token that does not exist, an unsigned Twilio webhook (403),
-and a signed `/sms help`. A failing step is logged and skipped: warming is never a reason
+a signed `/sms help` (answered before Bolt) and a signed `/sms status` of nobody (through
+Bolt). A failing step is logged and skipped: warming is never a reason
 not to start.
 """
 
@@ -103,14 +104,23 @@ async def _requests(app: Any, settings: Settings) -> list[int]:
     secret = settings.slack_signing_secret
     if secret is None or not settings.slack_bot_token:
         return statuses
+    user = (settings.staff_ids() or ["U0WARMUP"])[0]
+    # help is answered before Bolt (bot.handler); a contact's status goes through Bolt,
+    # whose first request checks its token (auth.test, a read) and builds its matching
+    for text in ("help", "status Warm Up Nobody"):
+        statuses.append(await _slash(app, secret.get_secret_value(), user, text))
+    return statuses
+
+
+async def _slash(app: Any, secret: str, user: str, text: str) -> int:
+    """A signed `/sms <text>` into the app; its status."""
     from slack_sdk.signature import SignatureVerifier
 
-    staff = settings.staff_ids()
     body = urlencode(
         {
             "command": "/sms",
-            "text": "help",
-            "user_id": staff[0] if staff else "U0WARMUP",
+            "text": text,
+            "user_id": user,
             "team_id": "T0WARMUP",
             "channel_id": "C0WARMUP",
             "response_url": "http://127.0.0.1:9/warm-up",
@@ -118,20 +128,16 @@ async def _requests(app: Any, settings: Settings) -> list[int]:
         }
     )
     stamp = str(int(time.time()))
-    signature = (
-        SignatureVerifier(secret.get_secret_value()).generate_signature(timestamp=stamp, body=body)
-        or ""
-    )
-    slack = await _call(
+    signature = SignatureVerifier(secret).generate_signature(timestamp=stamp, body=body) or ""
+    return await _call(
         app,
         "POST",
         "/slack/events",
         body.encode(),
-        content_type=form,
+        content_type="application/x-www-form-urlencoded",
         x_slack_request_timestamp=stamp,
         x_slack_signature=signature,
     )
-    return [*statuses, slack]
 
 
 async def warm_up(app: Any, desk: Desk, settings: Settings) -> None:
