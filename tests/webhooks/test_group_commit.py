@@ -13,6 +13,7 @@ from consent.records import InboundSms
 from consent.services import queries
 from consent.services.context import Desk
 from consent.services.inbound import handle_inbound_many
+from consent.services.inbound_text import ArrivedText
 from webhooks.group_commit import GroupCommit
 
 
@@ -128,14 +129,14 @@ def test_a_batch_that_fails_is_retried_text_by_text(
 ) -> None:
     from consent.services import inbound
 
-    real = inbound._handle
+    real = inbound.handle_text
 
-    def flaky(desk: Desk, uow: object, prepared: object, sms: InboundSms) -> object:
-        if sms.from_ == "+14155550199":
+    def flaky(desk: Desk, uow: object, text: ArrivedText, number: object) -> object:
+        if text.sms.from_ == "+14155550199":
             raise RuntimeError("this text breaks")
-        return real(desk, uow, prepared, sms)  # type: ignore[arg-type]
+        return real(desk, uow, text, number)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(inbound, "_handle", flaky)
+    monkeypatch.setattr(inbound, "handle_text", flaky)
     ok, bad = handle_inbound_many(desk, [_stop("c", "+14155550102"), _stop("d", "+14155550199")])
     assert not isinstance(ok, Exception) and isinstance(bad, RuntimeError)
     assert queries.verify_ledger(desk).count == 1
