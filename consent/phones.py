@@ -178,8 +178,18 @@ def parse_e164(e164: str) -> PhoneNumber | None:
         return None
 
 
+_NANP = re.compile(r"\+1([2-9]\d\d)([2-9]\d\d)(\d{4})")
+
+
 def display_phone(e164: str) -> str:
-    """International format for people (`+1 415-555-0100`); unparsable input comes back as is."""
+    """International format for people (`+1 415-555-0100`); unparsable input comes back as is.
+
+    A North American number is formatted directly, as phonenumbers would (held to it by a
+    test over every area code): a STOP storm from new numbers names a contact per number,
+    and phonenumbers' formatting showed in its profile."""
+    nanp = _NANP.fullmatch(e164)
+    if nanp is not None:
+        return "+1 {}-{}-{}".format(*nanp.groups())
     number = parse_e164(e164)
     if number is None:
         return e164

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import random
 import re
 import zoneinfo
 
+import phonenumbers
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from phonenumbers import PhoneNumberFormat
 from phonenumbers.tzdata import TIMEZONE_DATA
 
 from consent.errors import InvalidPhone
@@ -196,3 +199,18 @@ def test_phone_shaped_text_either_parses_idempotently_or_is_refused(text: str) -
 @given(st.text(max_size=60))
 def test_time_zones_never_fail_and_are_never_empty(text: str) -> None:
     assert time_zones(text)
+
+
+def test_north_american_numbers_are_shown_exactly_as_phonenumbers_formats_them() -> None:
+    """display_phone formats +1 numbers itself (the fast path a STOP storm from new
+    numbers takes); for every area code and a spread of exchanges, phonenumbers agrees."""
+    rng = random.Random(7)
+    for area in range(200, 1000):
+        for exchange in (200, 555, 999, rng.randrange(200, 1000)):
+            e164 = f"+1{area}{exchange}{rng.randrange(10000):04d}"
+            parsed = phonenumbers.parse(e164)
+            expected = phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
+            assert display_phone(e164) == expected
+    assert display_phone("+14151550100") == phonenumbers.format_number(
+        phonenumbers.parse("+14151550100"), PhoneNumberFormat.INTERNATIONAL
+    )  # an exchange starting with 1 is not North American: phonenumbers decides
