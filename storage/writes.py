@@ -19,8 +19,9 @@ from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Executable
 
 # The order kinds are written in: a status is accepted only as its newest event says
-# (migration 0003), so events go first; the head names the newest event.
-EVENTS, STATUSES, HEAD, OUTBOX = range(4)
+# (migration 0003), so events go first; the head names the newest event. Outbox rows
+# settled as done (a pass of Slack notes) go last.
+EVENTS, STATUSES, HEAD, OUTBOX, SETTLED = range(5)
 
 
 @dataclass(frozen=True, eq=False)

@@ -12,10 +12,16 @@ from consent.ports import Clock
 from consent.records import OutboxItem, OutboxKind
 from storage.repos._base import Repo
 from storage.tables import outbox_t
-from storage.writes import OUTBOX, Deferred, QueuedConnection
+from storage.writes import OUTBOX, SETTLED, Deferred, QueuedConnection
 
 PENDING, INFLIGHT, DONE, FAILED = "pending", "inflight", "done", "failed"
 _INSERT = Deferred(OUTBOX, sa.insert(outbox_t))
+_DONE = Deferred(
+    SETTLED,
+    sa.update(outbox_t)
+    .where(outbox_t.c.id == sa.bindparam("item_id"))
+    .values(status=DONE, leased_until=None),
+)
 
 
 class SqlOutbox(Repo):
@@ -91,7 +97,9 @@ class SqlOutbox(Repo):
         ]
 
     def done(self, item_id: int) -> None:
-        self._settle(item_id, status=DONE, leased_until=None)
+        """Settled: queued with the transaction's other writes (a pass of notes settles
+        its rows in one executemany)."""
+        self._db.defer(_DONE, {"item_id": item_id}, key=item_id)
 
     def retry(self, item_id: int, due_at: datetime, error: str) -> None:
         """Back to pending, due again at `due_at`."""
