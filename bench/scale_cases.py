@@ -56,6 +56,7 @@ def _cases(core: Any, n: int) -> list[tuple[str, str, Callable[[int], Any]]]:
         ("baseline", "primary-key SELECT of one contact", baseline),
         ("status_phone", "/sms status <phone>", cmd(lambda i: f"status {seed.primary_phone(i)}")),
         ("status_name", "/sms status <name>", cmd(lambda i: f'status "{seed.contact_name(i)}"')),
+        ("status_nobody", "/sms status <a name nobody has>", cmd(lambda i: f'status "Nobody {i}"')),
         ("history", "/sms history <name>", cmd(lambda i: f'history "{seed.contact_name(i)}"')),
         ("status_counts", "/sms status (counts)", cmd(lambda _i: "status")),
         ("counts", "counts() use case (numbers + pending)", lambda _i: counts(desk)),

@@ -32,6 +32,15 @@ _HAS_STATUS = {
 _COUNT = sa.select(sa.func.coalesce(sa.func.sum(tally_t.c.n), 0)).where(tally_t.c.name == "contact")
 
 
+def _after(key: str) -> str | None:
+    """The first string after every string that starts with `key` (code point order);
+    None when its last character is the last code point."""
+    last = ord(key[-1]) + 1
+    if 0xD800 <= last <= 0xDFFF:  # surrogates are not characters: the next one is U+E000
+        last = 0xE000
+    return None if last > 0x10FFFF else key[:-1] + chr(last)
+
+
 def _contact(row: Any) -> Contact:
     language = language_named(row.language) or Language.EN
     return Contact(row.id, row.name, row.email, row.project_id, language)
@@ -63,13 +72,25 @@ class SqlContactRepo(Repo):
         return [_contact(row) for row in self._conn.execute(stmt)]
 
     def find_prefix(self, query: str, limit: int) -> list[Contact]:
-        """Up to `limit` contacts whose name starts with `query`, whatever the case."""
+        """Up to `limit` contacts whose name starts with `query`, whatever the case.
+
+        SQLite compares names byte by byte (UTF-8: code point order), so every name
+        starting with the key lies in [key, key with its last character advanced): an
+        index range, and a start that matches nobody reads nothing. PostgreSQL compares
+        by the database's collation, where that range may miss names: LIKE alone there
+        (walking the name index until `limit` matches)."""
         key = name_key(query)
         if not key:
             return []
+        match = [contact_t.c.name_key.startswith(key, autoescape=True)]
+        if not self._postgres:
+            match.append(contact_t.c.name_key >= key)
+            after = _after(key)
+            if after is not None:
+                match.append(contact_t.c.name_key < after)
         stmt = (
             sa.select(*_COLUMNS)
-            .where(contact_t.c.name_key.startswith(key, autoescape=True))
+            .where(*match)
             .order_by(contact_t.c.name_key, contact_t.c.id)
             .limit(max(limit, 0))
         )
