@@ -32,6 +32,15 @@ _HAS_STATUS = {
 _COUNT = sa.select(sa.func.coalesce(sa.func.sum(tally_t.c.n), 0)).where(tally_t.c.name == "contact")
 
 
+_CODE_POINT = "optdesk.code_point_order"
+# The collation is C-like by name, and behaves so (an ICU locale ignores datcollate).
+_C_COLLATION = sa.text(
+    "SELECT datcollate IN ('C', 'POSIX', 'C.UTF-8', 'C.utf8') "
+    "AND 'B' < 'a' AND 'z' < 'é' AND 'a-c' < 'ab' "
+    "FROM pg_database WHERE datname = current_database()"
+)
+
+
 def _after(key: str) -> str | None:
     """The first string after every string that starts with `key` (code point order);
     None when its last character is the last code point."""
@@ -74,16 +83,16 @@ class SqlContactRepo(Repo):
     def find_prefix(self, query: str, limit: int) -> list[Contact]:
         """Up to `limit` contacts whose name starts with `query`, whatever the case.
 
-        SQLite compares names byte by byte (UTF-8: code point order), so every name
-        starting with the key lies in [key, key with its last character advanced): an
-        index range, and a start that matches nobody reads nothing. PostgreSQL compares
-        by the database's collation, where that range may miss names: LIKE alone there
-        (walking the name index until `limit` matches)."""
+        Where names compare by code point (SQLite's bytes; PostgreSQL in a C collation),
+        every name starting with the key lies in [key, key with its last character
+        advanced): an index range, and a start that matches nobody reads nothing (LIKE
+        with a bound pattern alone walked every name: 1.3 s at 1M on PostgreSQL). In any
+        other collation that range may miss names: LIKE alone there."""
         key = name_key(query)
         if not key:
             return []
         match = [contact_t.c.name_key.startswith(key, autoescape=True)]
-        if not self._postgres:
+        if self._code_point_order():
             match.append(contact_t.c.name_key >= key)
             after = _after(key)
             if after is not None:
@@ -95,6 +104,16 @@ class SqlContactRepo(Repo):
             .limit(max(limit, 0))
         )
         return [_contact(row) for row in self._conn.execute(stmt)]
+
+    def _code_point_order(self) -> bool:
+        """Whether names compare by code point here: always on SQLite; on PostgreSQL when
+        the database's collation is C (asked once per connection, kept with it)."""
+        if not self._postgres:
+            return True
+        info = self._conn.connection.info
+        if _CODE_POINT not in info:
+            info[_CODE_POINT] = bool(self._conn.scalar(_C_COLLATION))
+        return bool(info[_CODE_POINT])
 
     def rename(self, contact_id: int, name: str) -> None:
         stmt = sa.update(contact_t).where(contact_t.c.id == contact_id)
