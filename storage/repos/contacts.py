@@ -175,11 +175,22 @@ class SqlContactRepo(Repo):
         limit: int,
         project_id: int | None,
     ) -> list[Contact]:
-        stmt = sa.select(*_COLUMNS).where(*match)
+        """One page in name order. A deep page skips its `offset` rows in the index alone
+        (ids, index-only) and then reads just the page's rows: skipping through the table
+        cost a random row read per skipped contact (page 51: 1,000 of them)."""
         if project_id is not None:
-            stmt = stmt.where(contact_t.c.project_id == project_id)
-        stmt = stmt.order_by(contact_t.c.name_key, contact_t.c.id)
-        stmt = stmt.offset(max(offset, 0)).limit(max(limit, 0))
+            match = [*match, contact_t.c.project_id == project_id]
+        order = (contact_t.c.name_key, contact_t.c.id)
+        if offset <= 0:
+            stmt = sa.select(*_COLUMNS).where(*match).order_by(*order).limit(max(limit, 0))
+            return [_contact(row) for row in self._conn.execute(stmt)]
+        ids = sa.select(contact_t.c.id).where(*match).order_by(*order)
+        page = ids.offset(offset).limit(max(limit, 0)).subquery()
+        stmt = (
+            sa.select(*_COLUMNS)
+            .select_from(page.join(contact_t, contact_t.c.id == page.c.id))
+            .order_by(*order)
+        )
         return [_contact(row) for row in self._conn.execute(stmt)]
 
     def count(self) -> int:
