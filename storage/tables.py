@@ -31,18 +31,49 @@ _OPEN_REQUEST = sa.text("closed_at IS NULL")
 _ANSWERED, _CLOSED = "answered_at", "closed_at"
 
 
+def _counter() -> Any:
+    return Field(default=0, sa_column_kwargs={"server_default": "0"})
+
+
 def _partial(name: str, where: sa.TextClause, *columns: str) -> sa.Index:
     return sa.Index(name, *columns, sqlite_where=where, postgresql_where=where)
 
 
+def _filter_indexes() -> tuple[sa.Index, ...]:
+    """Each App Home filter in name order, alone and within a project (migration 0008):
+    partial, so a page reads only the contacts that match."""
+    found = []
+    for short, where in (
+        ("opted_in", "numbers_opted_in > 0"),
+        ("opted_out", "numbers_opted_out > 0"),
+        ("not_subscribed", "numbers_not_subscribed > 0"),
+        ("pending", "pending_until IS NOT NULL"),
+    ):
+        last = ("pending_until",) if short == "pending" else ()
+        found.append(_partial(f"ix_contact_{short}", sa.text(where), "name_key", "id", *last))
+        found.append(
+            _partial(
+                f"ix_contact_project_{short}", sa.text(where), "project_id", "name_key", "id", *last
+            )
+        )
+    pending = sa.text("pending_until IS NOT NULL")
+    return (*found, _partial("ix_contact_pending_until", pending, "pending_until"))
+
+
 class ContactRow(SQLModel, table=True):
-    """Indexed for every App Home order: by name, within a project (`lower(email)` too,
-    added below)."""
+    """Indexed for every App Home order: by name, within a project, each filter
+    (`lower(email)` too, added below).
+
+    The `numbers_*` counters and `pending_until` are kept by triggers (migration 0008):
+    how many of the contact's numbers have each status, and the latest expiry of its
+    unanswered links and open double opt-in requests (pending while it is in the future).
+    """
 
     __tablename__ = "contact"
     __table_args__ = (
         sa.Index("ix_contact_name_key_id", "name_key", "id"),
         sa.Index("ix_contact_project_id_name_key_id", "project_id", "name_key", "id"),
+        *_filter_indexes(),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -54,6 +85,10 @@ class ContactRow(SQLModel, table=True):
     language: str = Field(
         default="en", sa_type=sa.String, sa_column_kwargs={"server_default": "en"}
     )
+    numbers_opted_in: int = _counter()
+    numbers_opted_out: int = _counter()
+    numbers_not_subscribed: int = _counter()
+    pending_until: datetime | None = _when(nullable=True)
 
 
 class PhoneNumberRow(SQLModel, table=True):

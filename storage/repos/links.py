@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from consent.language import Language, language_named
 from consent.ports import Clock
 from consent.records import Link
 from storage.repos._base import Repo
-from storage.tables import link_t, request_t
+from storage.tables import contact_t, link_t, request_t, tally_t
 from storage.writes import QueuedConnection
 
 _SELECT = sa.select(
@@ -94,9 +94,32 @@ class SqlLinkRepo(Repo):
         return set(self._conn.scalars(_PENDING_AMONG, params))
 
     def pending_count(self, now: datetime) -> int:
-        """Read from the partial indexes of live links and open requests: the cost
-        follows how many are pending, not how many contacts there are."""
-        return int(self._conn.execute(_PENDING_COUNT, {"now": now}).scalar_one())
+        """Contacts pending at `now`, without reading them (migration 0008): the tally
+        counts contacts by the UTC day their latest link or request expires; every day
+        after today's is wholly in the future, and of today's only those whose expiry is
+        still ahead are counted, from the index of expiries within that one day. The cost
+        follows how many expire today, not how many contacts are pending."""
+        today = now.astimezone(UTC).date()
+        tomorrow = datetime.combine(today + timedelta(days=1), time(0), UTC)
+        later = _LATER_DAYS.params(today=f"{_DAY}{today.isoformat()}")
+        today_live = _TODAY_LIVE.params(now=now, tomorrow=tomorrow)
+        return int(self._conn.scalar(later) or 0) + int(self._conn.scalar(today_live) or 0)
+
+
+_DAY = "pending "  # + YYYY-MM-DD: the tally names of migration 0008
+_LATER_DAYS = sa.select(sa.func.coalesce(sa.func.sum(tally_t.c.n), 0)).where(
+    tally_t.c.name.startswith(_DAY), tally_t.c.name > sa.bindparam("today")
+)
+_until = contact_t.c.pending_until
+_TODAY_LIVE = (
+    sa.select(sa.func.count())
+    .select_from(contact_t)
+    .where(
+        _until.is_not(None),
+        _until > sa.bindparam("now", type_=_until.type),
+        _until < sa.bindparam("tomorrow", type_=_until.type),
+    )
+)
 
 
 def _pending(among: bool) -> sa.CompoundSelect[tuple[int]]:
@@ -118,4 +141,3 @@ def _pending(among: bool) -> sa.CompoundSelect[tuple[int]]:
 
 _PENDING = _pending(among=False)
 _PENDING_AMONG = _pending(among=True)
-_PENDING_COUNT = sa.select(sa.func.count()).select_from(_PENDING.subquery())
