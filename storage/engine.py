@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,10 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
         connect_args.update(kwargs.pop("connect_args", {}))
         engine = sa.create_engine(parsed, connect_args=connect_args, **kwargs)
         event.listen(engine, "connect", _sqlite_connect)
-        event.listen(engine, "begin", _sqlite_begin)
+        writers = _Writers()
+        event.listen(engine, "begin", writers.begin)
+        event.listen(engine, "commit", writers.end)
+        event.listen(engine, "rollback", writers.end)
         return engine
     if backend == "postgresql":
         kwargs.setdefault("connect_args", {"connect_timeout": PG_CONNECT_TIMEOUT_S})
@@ -67,7 +71,7 @@ def make_engine(url: str | URL, **kwargs: Any) -> Engine:
 def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     # Take transaction control away from the sqlite3 module: it would BEGIN
     # (deferred) on its own, so concurrent writers could deadlock upgrading
-    # a read lock. `_sqlite_begin` emits the BEGIN instead.
+    # a read lock. `_Writers.begin` emits the BEGIN instead.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     try:
@@ -79,6 +83,34 @@ def _sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
         cursor.close()
 
 
-def _sqlite_begin(conn: Connection) -> None:
-    write = conn.get_execution_options().get(WRITE_OPTION, True)
-    conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+class _Writers:
+    """SQLite's writers in this process take turns on a lock before BEGIN IMMEDIATE.
+
+    SQLite's own wait for its write lock (the busy handler) sleeps 1, 2, 5, 10 ... ms
+    between tries, so a STOP batch that met the dispatcher's write waited whole
+    milliseconds after the lock was free; a lock in the process hands over at once.
+    Another process still meets SQLite's lock and busy handler. A writer that cannot
+    have the lock within the busy timeout (a second write transaction in one thread)
+    goes on to BEGIN IMMEDIATE anyway, and SQLite decides, as it did without the lock."""
+
+    _KEY = "optdesk.writer"
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+
+    def begin(self, conn: Connection) -> None:
+        if not conn.get_execution_options().get(WRITE_OPTION, True):
+            conn.exec_driver_sql("BEGIN")
+            return
+        held = self._lock.acquire(timeout=SQLITE_BUSY_TIMEOUT_S)
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            if held:
+                self._lock.release()
+            raise
+        conn.info[self._KEY] = held
+
+    def end(self, conn: Connection) -> None:
+        if conn.info.pop(self._KEY, False):
+            self._lock.release()

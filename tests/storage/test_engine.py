@@ -6,11 +6,12 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from consent.services.context import SystemClock
-from storage.engine import make_engine, normalize_url
+from storage.engine import WRITE_OPTION, make_engine, normalize_url
 from storage.uow import SqlUnitOfWorkFactory
 
 
@@ -80,5 +81,43 @@ def test_a_connection_outside_a_unit_of_work_still_works(tmp_path: Path) -> None
             conn.execute(sa.text("INSERT INTO idempotency_key VALUES ('k', '2025-01-01 00:00:00')"))
         with engine.connect() as conn:
             assert conn.execute(sa.text("SELECT count(*) FROM idempotency_key")).scalar() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_sqlite_writer_hands_its_turn_on_at_commit_rollback_or_a_failed_begin(
+    tmp_path: Path,
+) -> None:
+    """Writers of one process take turns on a lock (SQLite's busy handler sleeps between
+    tries); every way a write transaction ends hands the turn on, so nothing waits on it."""
+    engine, factory = _sqlite_factory(tmp_path)
+    try:
+        for end in ("commit", "rollback", "error"):
+            if end == "error":
+                with pytest.raises(RuntimeError), factory() as uow:
+                    uow.contacts.add("Dropped", None, None)
+                    raise RuntimeError("boom")
+            else:
+                with factory() as uow:
+                    uow.contacts.add(end, None, None)
+                    if end == "commit":
+                        uow.commit()
+            done = threading.Event()
+
+            def next_writer(done: threading.Event) -> None:
+                with factory() as uow:
+                    uow.contacts.count()
+                done.set()
+
+            thread = threading.Thread(target=next_writer, args=(done,))
+            thread.start()
+            thread.join(timeout=5)
+            assert done.is_set(), f"the turn was not handed on after {end}"
+        with engine.connect() as conn:
+            conn.execution_options(**{WRITE_OPTION: True})
+            conn.begin()  # a connection outside a unit of work takes and gives back its turn too
+            conn.rollback()
+        with factory() as uow:
+            assert uow.contacts.count() == 1
     finally:
         engine.dispose()
