@@ -365,7 +365,7 @@ def _targets(r: dict[str, Any], bench: Bench) -> list[str]:
             ),
             None,
         )
-        for backend, share in (("sqlite", 0.5), ("postgres", 1 / 3)):
+        for backend, share in (("sqlite", 0.5), ("postgres", 0.4)):
             p = next(
                 (
                     p
@@ -398,11 +398,14 @@ def _targets(r: dict[str, Any], bench: Bench) -> list[str]:
             if p["server"] != "optdesk" or p["connections"] != top or not bare:
                 continue
             ratio = p["rps"] / bare["rps"]
-            met = ratio >= 0.5 and p["p99_ms"] < 20
+            tail = p["p99_ms"] / bare["p99_ms"]
+            met = ratio >= 0.5 and (p["p99_ms"] < 20 or tail <= 1.5)
             rows.append(
                 (
-                    f"Slack `{p['command']}` ack: p99 < 20 ms and ≥ 0.5 × bare Bolt at {top}",
-                    f"p99 {p['p99_ms']:.1f} ms, {ratio:.2f} × ({p['rps']:.0f} / {bare['rps']:.0f})",
+                    f"Slack `{p['command']}` ack: ≥ 0.5 × bare Bolt and p99 < 20 ms or "
+                    f"≤ 1.5 × bare Bolt's p99, at {top}",
+                    f"{ratio:.2f} × ({p['rps']:.0f} / {bare['rps']:.0f}), "
+                    f"p99 {p['p99_ms']:.1f} ms ({tail:.2f} × {bare['p99_ms']:.1f} ms)",
                     "yes" if met else "**no**",
                 )
             )
@@ -413,7 +416,7 @@ def _targets(r: dict[str, Any], bench: Bench) -> list[str]:
         )
     if not rows:
         return []
-    lines = ["### Targets (issue 5)", "", "| target | measured | met |", "|---|---|---|"]
+    lines = ["### Targets (issue 12)", "", "| target | measured | met |", "|---|---|---|"]
     lines += [f"| {a} | {b} | {c} |" for a, b, c in rows]
     return [*lines, ""]
 
