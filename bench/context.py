@@ -180,7 +180,7 @@ class Bench:
 @contextlib.contextmanager
 def fakes() -> Iterator[tuple[TimedFakeTwilio, FakeSlack]]:
     twilio = TimedFakeTwilio()
-    slack = FakeSlack()
+    slack = FakeSlack(keep_alive=True)  # as Slack's API: connections are kept and reused
     twilio.start()
     try:
         slack.start()

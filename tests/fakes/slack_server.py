@@ -169,7 +169,7 @@ class _Server(ThreadingHTTPServer):
         self.fake = fake
         self._handler_threads: set[threading.Thread] = set()
         self._threads_lock = threading.Lock()
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", 0), _KeepAliveHandler if fake.keep_alive else _Handler)
 
     def process_request(self, request: Any, client_address: Any) -> None:
         thread = threading.Thread(
@@ -246,6 +246,10 @@ class _Handler(BaseHTTPRequestHandler):
             pass  # the client gave up (its timeout fired during hang())
 
 
+class _KeepAliveHandler(_Handler):
+    protocol_version = "HTTP/1.1"  # every answer has a Content-Length: the connection stays
+
+
 class FakeSlack:
     """Fake Slack Web API server; see the module docstring for usage."""
 
@@ -254,7 +258,13 @@ class FakeSlack:
         usergroups: dict[str, list[str]] | None = None,
         users: dict[str, dict[str, Any]] | None = None,
         accepted_tokens: set[str] | None = None,
+        *,
+        keep_alive: bool = False,
     ) -> None:
+        # keep_alive: HTTP/1.1 connections that serve request after request, as Slack's
+        # do (make bench, where the server's one session reuses them); tests keep one
+        # request per connection, so nothing lingers past a test.
+        self.keep_alive = keep_alive
         self.usergroups: dict[str, list[str]] = dict(usergroups or {})
         self.users: dict[str, dict[str, Any]] = dict(users or {})
         self.accepted_tokens: set[str] | None = accepted_tokens

@@ -642,3 +642,27 @@ def test_slack_refuses_block_kit_that_slack_sdk_models_reject(slack: FakeSlack) 
     with pytest.raises(SlackApiError) as refused:
         client.views_open(trigger_id="t1", view=bad_view)
     assert refused.value.response["error"] == "invalid_blocks"
+
+
+def test_a_keep_alive_fake_slack_answers_several_calls_on_one_connection() -> None:
+    """make bench's fake keeps connections as Slack does; the tests' fake answers one
+    request per connection."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    for keep_alive in (True, False):
+        with FakeSlack(keep_alive=keep_alive) as slack:
+            parts = urlsplit(slack.base_url)
+            conn = http.client.HTTPConnection(parts.hostname or "", parts.port, timeout=5)
+            try:
+                answers = []
+                for _ in range(2 if keep_alive else 1):
+                    conn.request(
+                        "POST", parts.path + "auth.test", headers={"Authorization": "Bearer xoxb-1"}
+                    )
+                    response = conn.getresponse()
+                    answers.append((response.version, response.read()))
+            finally:
+                conn.close()
+            assert {version for version, _ in answers} == {11 if keep_alive else 10}
+            assert len(slack.calls_to("auth.test")) == len(answers)
