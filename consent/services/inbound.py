@@ -8,7 +8,7 @@ see the group. A text handled alone is a group of one.
 
 Why not one text at a time through per-text ports: measured on PostgreSQL, that took
 the STOP path from 0.2 to 9 statements per text and its throughput at 64 connections
-from 0.39x to 0.06x of the signature-only ceiling (BENCHMARKS.md, issue 11 notes).
+from 0.39x to 0.06x of the signature-only ceiling (an earlier attempt; issue 11's notes).
 """
 
 from __future__ import annotations
