@@ -1,6 +1,6 @@
 """Request bodies, read once for every endpoint: at most 1 MB, and never stalled for long.
 
-`BodyLimit` is pure ASGI middleware around the whole sidecar. It hands the app the body
+`LimitedBody`, applied around the whole sidecar by webhooks.perimeter, hands the app the body
 as it arrives, counting: a declared Content-Length over the limit fails the first read,
 and a chunked body fails the read that passes the limit, so nothing past it is ever
 buffered. A body that stops arriving fails the read after `idle_timeout`. Both raise an
@@ -27,7 +27,7 @@ import time
 from typing import Any
 
 from starlette.exceptions import HTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
 MAX_BODY = 1_000_000  # SPEC §3: no endpoint reads more than 1 MB of a request body
 BODY_IDLE_TIMEOUT_S = 15.0  # the next piece of a body arrives within this, or 408
@@ -148,32 +148,6 @@ async def refuse_body(exc: HTTPException, *, started: bool, send: Send) -> None:
     if started:
         raise exc
     await _plain(send, exc.status_code, exc.detail)
-
-
-class BodyLimit:
-    """The body rule alone, as middleware (the sidecar applies it in webhooks.perimeter)."""
-
-    def __init__(
-        self, app: ASGIApp, *, limit: int = MAX_BODY, idle_timeout: float = BODY_IDLE_TIMEOUT_S
-    ) -> None:
-        self.app, self.limit, self.deadlines = app, limit, ReadDeadlines(idle_timeout)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        body = LimitedBody(receive, scope, self.limit, self.deadlines)
-        try:
-            await self.app(scope, body, watched_send)
-        except (BodyTooLarge, BodyTooSlow) as exc:  # only if the app let it through
-            await refuse_body(exc, started=started, send=watched_send)
 
 
 async def _plain(send: Send, status: int, text: str) -> None:

@@ -8,15 +8,13 @@ from typing import Any
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 
 from bot.app import create_bolt_app
 from bot.handler import slack_route
 from consent.services.context import Desk
-from tests.bot.harness import SECRET, STAFF, Server, Slack
+from tests.bot.harness import PERIMETER, SECRET, STAFF, Server, Slack
 from tests.fakes import FakeSlack
 from tests.support import FixedClock
-from webhooks.limits import BodyLimit
 
 STAFF_GROUP = "S0STAFF"
 GROUP_MEMBER = "UGROUPIE"
@@ -43,7 +41,8 @@ def mount(server: Server, fake: FakeSlack, desk: Desk, clock: FixedClock, **opti
     app = create_bolt_app(desk, client=client, signing_secret=SECRET, **options)
     # the body limit is the sidecar's, as webhooks.app.create_app mounts it
     server.switch.app = Starlette(
-        routes=[slack_route(app, signing_secret=SECRET)], middleware=[Middleware(BodyLimit)]
+        routes=[slack_route(app, signing_secret=SECRET)],
+        middleware=[PERIMETER],
     )
     return Slack(server.url, fake, desk, clock)
 

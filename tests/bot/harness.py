@@ -19,11 +19,15 @@ from urllib.parse import urlencode
 
 import httpx
 from slack_sdk.signature import SignatureVerifier
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from consent.services.context import Desk
 from tests.fakes import FakeSlack
 from tests.support import FixedClock, LiveServer, wait_until
+from webhooks.perimeter import Perimeter
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 TEAM = "T0001"
@@ -233,3 +237,11 @@ def as_dict(value: Any) -> dict[str, Any]:
 def texts(view: dict[str, Any]) -> str:
     """Every mrkdwn/plain text in a view's blocks, joined (for `in` checks)."""
     return json.dumps(view.get("blocks", []), ensure_ascii=False)
+
+
+def _not_found(_request: Request) -> Response:
+    return PlainTextResponse("Not Found", status_code=404)
+
+
+# The sidecar's one layer (webhooks.app.create_app mounts it): body limit, headers.
+PERIMETER = Middleware(Perimeter, local_pages=False, not_found=_not_found)

@@ -9,16 +9,14 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 
 from bot.app import create_bolt_app
 from bot.handler import body_problem, slack_route
 from consent.services.context import Desk
 from tests.bot import seed
-from tests.bot.harness import SECRET, STAFF, Server, Slack, signed_headers
+from tests.bot.harness import PERIMETER, SECRET, STAFF, Server, Slack, signed_headers
 from tests.fakes import FakeSlack
 from tests.support import FixedClock
-from webhooks.limits import BodyLimit
 
 ANN = "+14155550100"
 FORM = "application/x-www-form-urlencoded"
@@ -183,7 +181,7 @@ def test_the_route_checks_the_secret_the_composition_root_gives_it(
     client = AsyncWebClient(token="xoxb-test", base_url=fake.base_url)
     app = create_bolt_app(desk, client=client, signing_secret=SECRET, staff=[STAFF])
     route = slack_route(app, signing_secret="the-routes-own-secret")
-    server.switch.app = Starlette(routes=[route], middleware=[Middleware(BodyLimit)])
+    server.switch.app = Starlette(routes=[route], middleware=[PERIMETER])
     slack = Slack(server.url, fake, desk, clock)
     try:
         body = command_body(slack, "status")
