@@ -10,7 +10,7 @@ has to remember to flush (SQLAlchemy's Session calls this autoflush).
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import count
 from typing import Any
@@ -23,14 +23,20 @@ from sqlalchemy.sql import Executable
 # settled as done (a pass of Slack notes) go last.
 EVENTS, STATUSES, HEAD, OUTBOX, SETTLED = range(5)
 
+Rows = Sequence[Mapping[str, Any]]
+Bulk = Callable[[Connection, Rows], None]
+
 
 @dataclass(frozen=True, eq=False)
 class Deferred:
     """A write that can wait: `rank` orders the kinds when they are written, as the
-    schema needs (a number's status only after the event that says it)."""
+    schema needs (a number's status only after the event that says it). `statement` is
+    run once per row (an executemany); on PostgreSQL, `bulk` writes all the rows in one
+    statement instead (storage/repos/unnest.py), so its triggers run once."""
 
     rank: int
     statement: Executable
+    bulk: Bulk | None = None
 
 
 class QueuedConnection:
@@ -39,6 +45,7 @@ class QueuedConnection:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
         self.dialect: Dialect = conn.dialect
+        self._bulk = conn.dialect.name == "postgresql"
         self._queued: dict[Deferred, dict[Hashable, Mapping[str, Any]]] = {}
         self._serial = count()
 
@@ -58,5 +65,9 @@ class QueuedConnection:
         if self._queued:
             queued, self._queued = self._queued, {}
             for write in sorted(queued, key=lambda w: w.rank):
-                self._conn.execute(write.statement, list(queued[write].values()))
+                rows = list(queued[write].values())
+                if write.bulk is not None and self._bulk and len(rows) > 1:
+                    write.bulk(self._conn, rows)
+                else:
+                    self._conn.execute(write.statement, rows)
         return self._conn

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from consent.model import NumberState, Source, Status
 from consent.ports import Clock
+from storage.repos import unnest
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t, tally_t
@@ -43,6 +44,16 @@ _SET_STATUS = Deferred(
         status_source=sa.bindparam("new_source"),
         status_changed_at=sa.bindparam("at"),
         awaiting_start=sa.bindparam("awaiting"),
+    ),
+    unnest.updater(
+        phone_t,
+        ("number_id", "id"),
+        {
+            "new_status": "status",
+            "new_source": "status_source",
+            "at": "status_changed_at",
+            "awaiting": "awaiting_start",
+        },
     ),
 )
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from consent.ports import Clock
 from consent.records import OutboxItem, OutboxKind
+from storage.repos import unnest
 from storage.repos._base import Repo
 from storage.tables import outbox_t
 from storage.writes import OUTBOX, SETTLED, Deferred, QueuedConnection
@@ -21,6 +22,7 @@ _DONE = Deferred(
     sa.update(outbox_t)
     .where(outbox_t.c.id == sa.bindparam("item_id"))
     .values(status=DONE, leased_until=None),
+    unnest.updater(outbox_t, ("item_id", "id"), {}, f"status = '{DONE}', leased_until = NULL"),
 )
 
 

@@ -124,13 +124,15 @@ def _tamper(url: str, *statements: str) -> None:
     events (append-only) and the status column (only with its event)."""
     engine = make_engine(url)
     with engine.begin() as conn:
-        if engine.dialect.name == "postgresql":
+        postgres = engine.dialect.name == "postgresql"
+        on_numbers = " ON phone_number" if postgres else ""
+        if postgres:
             conn.execute(sa.text("DROP TRIGGER consent_event_append_only ON consent_event"))
-            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger ON phone_number"))
         else:
             conn.execute(sa.text("DROP TRIGGER consent_event_no_delete"))
-            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger_insert"))
-            conn.execute(sa.text("DROP TRIGGER phone_number_status_follows_ledger_update"))
+        for event in ("insert", "update"):
+            trigger = f"phone_number_status_follows_ledger_{event}"
+            conn.execute(sa.text(f"DROP TRIGGER {trigger}{on_numbers}"))
         for statement in statements:
             conn.execute(sa.text(statement))
     engine.dispose()

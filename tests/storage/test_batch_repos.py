@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -120,3 +122,60 @@ def test_a_batch_of_new_contacts_numbers_and_texts_is_three_statements(
             assert contact is not None and contact.name == names[sms.from_]
             assert uow.numbers.get(sms.from_) == added[sms.from_]
             assert uow.messages.get(message.id) == message and message.body == sms.body
+
+
+def test_the_status_changes_of_a_transaction_reach_the_database_as_one_write(
+    uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine
+) -> None:
+    """On PostgreSQL one UPDATE for them all, so phone_number's statement-level triggers
+    (the status check and the contact counters, migration 0009) run once, not once per
+    number; on SQLite, whose triggers are row triggers, one executemany."""
+    names = {f"+1415555{i:04d}": f"Name {i:02d}" for i in range(8)}
+    writes: list[tuple[str, bool]] = []
+
+    def seen(_c: object, _cur: object, statement: str, _p: object, _x: object, many: bool) -> None:
+        if statement.startswith("UPDATE phone_number"):
+            writes.append((statement.split()[1], many))
+
+    with uow_factory() as uow:
+        numbers = uow.numbers.add_with_contacts(names)
+        uow.commit()
+    event.listen(migrated_engine, "before_cursor_execute", seen)
+    try:
+        with uow_factory() as uow:
+            for number in numbers.values():
+                change_status(uow, number, Status.OPTED_OUT, Source.SMS_KEYWORD, T0)
+            uow.commit()
+    finally:
+        event.remove(migrated_engine, "before_cursor_execute", seen)
+    postgres = migrated_engine.dialect.name == "postgresql"
+    assert writes == [("phone_number", not postgres)]
+    with uow_factory(write=False) as uow:
+        assert uow.numbers.counts()[Status.OPTED_OUT] == len(names)
+        opted_out = uow.contacts.page(0, 20, Status.OPTED_OUT, None)
+        assert sorted(c.name for c in opted_out) == sorted(names.values())
+        assert uow.contacts.page(0, 20, Status.NOT_SUBSCRIBED, None) == []
+
+
+def test_postgres_runs_no_row_trigger_on_phone_number(
+    uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine
+) -> None:
+    """Each of phone_number's own triggers runs once per statement (PostgreSQL; SQLite
+    has only row triggers)."""
+    if migrated_engine.dialect.name != "postgresql":
+        pytest.skip("SQLite has only row triggers")
+    with migrated_engine.connect() as conn:
+        rows = conn.execute(
+            sa.text(
+                "SELECT tgname, (tgtype & 1) = 1 AS per_row FROM pg_trigger "
+                "WHERE tgrelid = 'phone_number'::regclass AND NOT tgisinternal ORDER BY tgname"
+            )
+        ).all()
+    assert [name for name, _ in rows] == [
+        "phone_number_counts_delete",
+        "phone_number_counts_insert",
+        "phone_number_counts_update",
+        "phone_number_status_follows_ledger_insert",
+        "phone_number_status_follows_ledger_update",
+    ]
+    assert not any(per_row for _, per_row in rows)

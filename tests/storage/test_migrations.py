@@ -18,7 +18,7 @@ def test_migrated_schema_matches_the_models(migrated_engine: Engine) -> None:
 
 
 def test_the_packaged_migrations_have_one_head() -> None:
-    assert migrate.head_revision() == "0008_contact_filters"
+    assert migrate.head_revision() == "0009_statement_triggers"
 
 
 def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -> None:
@@ -29,7 +29,7 @@ def test_migration_creates_the_ledger_head_at_genesis(migrated_engine: Engine) -
 
 def test_upgrade_is_idempotent_and_reports_up_to_date(migrated_engine: Engine) -> None:
     migrate.upgrade(migrated_engine)
-    assert migrate.current_revision(migrated_engine) == "0008_contact_filters"
+    assert migrate.current_revision(migrated_engine) == "0009_statement_triggers"
     assert migrate.is_up_to_date(migrated_engine)
 
 
@@ -47,7 +47,7 @@ def test_a_fresh_database_is_not_up_to_date_until_upgraded(db_url: str) -> None:
 def test_database_status_reports_a_migrated_database_ok(migrated_engine: Engine) -> None:
     status = database_status(migrated_engine)
     assert status["ok"] is True
-    assert status["revision"] == status["head"] == "0008_contact_filters"
+    assert status["revision"] == status["head"] == "0009_statement_triggers"
     assert status["dialect"] == migrated_engine.dialect.name
 
 

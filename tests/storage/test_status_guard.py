@@ -13,6 +13,7 @@ from consent.services import inbound, links, queries
 from consent.services.context import Desk
 
 ANN = "+14155550100"
+BO = "+14155550111"
 REFUSED = "a number's status changes only with its consent event"
 
 
@@ -59,3 +60,19 @@ def test_a_new_number_may_only_start_not_subscribed(desk: Desk, migrated_engine:
     with migrated_engine.begin() as conn:
         conn.execute(sa.text(insert.format(status="not subscribed")))
     assert queries.verify_ledger(desk).ok
+
+
+def test_one_statement_that_writes_a_wrong_status_among_right_ones_changes_nothing(
+    desk: Desk, migrated_engine: Engine
+) -> None:
+    """The check holds for every row of a multi-row write (PostgreSQL checks the whole
+    statement at once): Bo's number has no event, so the UPDATE is refused as a whole."""
+    _opted_out(desk)
+    inbound.handle_inbound(desk, InboundSms("SM" + "2" * 32, BO, "+15005550006", "hello"))
+    same = "status = 'opted out', status_source = 'sms_keyword'"
+    with pytest.raises(sa.exc.DBAPIError, match=REFUSED), migrated_engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE phone_number SET {same}"))
+    with migrated_engine.begin() as conn:
+        conn.execute(sa.text(f"UPDATE phone_number SET {same} WHERE e164 = '{ANN}'"))
+        rows = conn.execute(sa.text("SELECT e164, status FROM phone_number ORDER BY e164"))
+        assert [tuple(row) for row in rows] == [(ANN, "opted out"), (BO, "not subscribed")]
