@@ -15,16 +15,23 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.sql import Executable
 
 # The order kinds are written in: a status is accepted only as its newest event says
-# (migration 0003), so events go first; the head names the newest event. Outbox rows
-# settled as done (a pass of Slack notes) go last.
-EVENTS, STATUSES, HEAD, OUTBOX, SETTLED = range(5)
+# (migration 0003), so events go first, then new numbers (written with the status their
+# events gave them) and status changes; the head names the newest event; an outbox row
+# may name a text. Outbox rows settled as done (a pass of Slack notes) go last.
+EVENTS, NUMBERS, STATUSES, HEAD, TEXTS, OUTBOX, SETTLED = range(7)
 
 Rows = Sequence[Mapping[str, Any]]
 Bulk = Callable[[Connection, Rows], None]
+
+
+_NEXT_IDS = sa.text(
+    "SELECT nextval(pg_get_serial_sequence(:table, :key)) FROM generate_series(1, :n)"
+)
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,10 +53,11 @@ class QueuedConnection:
         self._conn = conn
         self.dialect: Dialect = conn.dialect
         self._bulk = conn.dialect.name == "postgresql"
-        self._queued: dict[Deferred, dict[Hashable, Mapping[str, Any]]] = {}
+        self._queued: dict[Deferred, dict[Hashable, dict[str, Any]]] = {}
         self._serial = count()
+        self._handed_out: dict[str, int] = {}  # SQLite: the last id new_ids gave, by table
 
-    def defer(self, write: Deferred, row: Mapping[str, Any], key: Hashable = None) -> None:
+    def defer(self, write: Deferred, row: dict[str, Any], key: Hashable = None) -> None:
         """Queue `row` for `write`; rows of one `key` coalesce, the newest kept (a
         number's status changed twice is written once, as it ends)."""
         rows = self._queued.setdefault(write, {})
@@ -58,6 +66,26 @@ class QueuedConnection:
         else:
             rows.pop(key, None)  # the newest last: rows keep the order they were deferred
         rows[key] = row
+
+    def queued(self, write: Deferred, key: Hashable) -> dict[str, Any] | None:
+        """The row queued for `write` under `key`, not yet written (changes to it are
+        written with it), or None."""
+        return self._queued.get(write, {}).get(key)
+
+    def new_ids(self, table: sa.Table, n: int) -> list[int]:
+        """`n` ids for rows of `table` this transaction will insert with them (queued
+        rows that others do not have to wait for), taken without writing the queue:
+        PostgreSQL's sequence does not depend on it; on SQLite, after the largest in the
+        table and every id handed out before in this transaction (writers are serialised
+        by BEGIN IMMEDIATE, so nobody else takes them before it commits)."""
+        (key,) = table.primary_key.columns
+        if self._bulk:
+            params = {"table": table.name, "key": key.name, "n": n}
+            return sorted(int(i) for i in self._conn.execute(_NEXT_IDS, params).scalars())
+        top = self._conn.execute(sa.select(sa.func.max(key))).scalar() or 0
+        top = max(int(top), self._handed_out.get(table.name, 0))
+        self._handed_out[table.name] = top + n
+        return list(range(top + 1, top + 1 + n))
 
     def connection(self) -> Connection:
         """The connection, for the next statement, once everything queued is written:

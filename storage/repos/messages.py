@@ -10,11 +10,14 @@ import sqlalchemy as sa
 
 from consent.model import SendKind
 from consent.records import DELIVERY_RANK, Delivery, Direction, InboundSms, Message, OutboundDraft
+from storage.repos import unnest
 from storage.repos._base import Repo
 from storage.tables import message_t
+from storage.writes import TEXTS, Deferred
 
 _SELECT = sa.select(message_t)
 _INSERT = sa.insert(message_t)
+_ADD_INBOUND = Deferred(TEXTS, _INSERT, unnest.inserter(message_t))
 # The rank of the stored status, computed in SQL so the comparison and the
 # update are one statement: no read-then-write race with a concurrent callback.
 _STORED_RANK = sa.case(DELIVERY_RANK, value=message_t.c.status, else_=0)
@@ -63,13 +66,16 @@ class SqlMessageRepo(Repo):
     def add_inbound_many(
         self, items: Sequence[tuple[InboundSms, int]], at: datetime
     ) -> list[Message]:
-        """Each inbound (text, contact id), received: one multi-row INSERT ... RETURNING."""
+        """Each inbound (text, contact id), received: queued with an id of its own and
+        written with the transaction's other writes (storage/writes.py), in one statement
+        on PostgreSQL; no statement of its own runs ahead of them."""
         if not items:
             return []
         rows = [_inbound_values(sms, contact_id, at) for sms, contact_id in items]
-        ids = self._insert_ids(message_t, rows)
+        ids = self._new_ids(message_t, len(rows))
         messages = []
         for new_id, values in zip(ids, rows, strict=True):
+            self._db.defer(_ADD_INBOUND, {"id": new_id, **values})
             values = dict(values)
             values.pop("error")
             media = tuple(item["url"] for item in values.pop("media"))

@@ -14,7 +14,7 @@ from storage.repos import unnest
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t, tally_t
-from storage.writes import STATUSES, Deferred, QueuedConnection
+from storage.writes import NUMBERS, STATUSES, Deferred, QueuedConnection
 
 _BATCH = 1000
 _SELECT = sa.select(
@@ -35,6 +35,7 @@ _COUNTS = (
     .where(tally_t.c.name.in_([str(s) for s in Status]))
     .group_by(tally_t.c.name)
 )
+_ADD = Deferred(NUMBERS, _INSERT, unnest.inserter(phone_t))
 _SET_STATUS = Deferred(
     STATUSES,
     sa.update(phone_t)
@@ -84,9 +85,11 @@ class SqlNumberRepo(Repo):
         number cannot change, or be created by a concurrent first text, until commit.
 
         One lock for every consent writer, always taken first, cannot deadlock; a
-        per-number lock taken before the head would (SQLite's BEGIN IMMEDIATE has
-        already serialised writers)."""
-        if lock and self._postgres:
+        per-number lock taken before the head would. SQLite's BEGIN IMMEDIATE has
+        already serialised writers; the head is read here all the same, so the first
+        event of the transaction does not read it after writes were queued (a read
+        writes the queue first: a new number would be inserted, then updated)."""
+        if lock:
             self._ledger.lock()
         row = self._conn.execute(_BY_E164, {"e164": e164}).first()
         return None if row is None else _number(row)
@@ -94,7 +97,7 @@ class SqlNumberRepo(Repo):
     def get_many(self, e164s: Sequence[str], *, lock: bool = False) -> dict[str, NumberState]:
         """The numbers among `e164s` that exist, by number, in one query; `lock` takes the
         consent write lock first, exactly as `get` does."""
-        if lock and self._postgres:
+        if lock:
             self._ledger.lock()
         unique = list(dict.fromkeys(e164s))
         if not unique:
@@ -104,7 +107,10 @@ class SqlNumberRepo(Repo):
 
     def add_with_contacts(self, names_by_e164: Mapping[str, str]) -> dict[str, NumberState]:
         """New numbers (`not subscribed`), each with a new contact of the given name: one
-        multi-row INSERT ... RETURNING for the contacts, one for the numbers."""
+        multi-row INSERT ... RETURNING for the contacts; the numbers are queued with ids
+        of their own and written with the transaction's other writes, so a status they
+        get before then (a first text that is STOP) is written in their INSERT, not in
+        an UPDATE after it (each moves the contact's counters: migration 0008)."""
         if not names_by_e164:
             return {}
         now = self._clock.now()
@@ -122,8 +128,10 @@ class SqlNumberRepo(Repo):
                 }
             )
         contact_ids = self._insert_ids(contact_t, contacts)
-        numbers = [
-            {
+        number_ids = self._new_ids(phone_t, len(e164s))
+        for e164, contact_id, number_id in zip(e164s, contact_ids, number_ids, strict=True):
+            row = {
+                "id": number_id,
                 "e164": e164,
                 "contact_id": contact_id,
                 "status": str(Status.NOT_SUBSCRIBED),
@@ -131,9 +139,7 @@ class SqlNumberRepo(Repo):
                 "status_changed_at": None,
                 "awaiting_start": False,
             }
-            for e164, contact_id in zip(e164s, contact_ids, strict=True)
-        ]
-        number_ids = self._insert_ids(phone_t, numbers)
+            self._db.defer(_ADD, row, key=number_id)
         return {
             e164: NumberState(
                 id=number_id, e164=e164, contact_id=contact_id, status=Status.NOT_SUBSCRIBED
@@ -174,6 +180,15 @@ class SqlNumberRepo(Repo):
     def set_status(
         self, number_id: int, status: Status, source: Source, at: datetime, awaiting_start: bool
     ) -> None:
+        new = self._db.queued(_ADD, number_id)
+        if new is not None:  # a new number not yet written: written with this status
+            new.update(
+                status=str(status),
+                status_source=str(source),
+                status_changed_at=at,
+                awaiting_start=awaiting_start,
+            )
+            return
         params = {
             "number_id": number_id,
             "new_status": str(status),

@@ -7,11 +7,11 @@ tenth of the server's samples in the PostgreSQL STOP storm). Here each column is
 array parameter: `INSERT ... SELECT ... FROM unnest(...) WITH ORDINALITY ORDER BY n`,
 the same text at any size, so psycopg parses it once and the server prepares it.
 
-Queued status changes (storage/writes.py) take the same form as one UPDATE ... FROM
-unnest(...): an executemany is one statement per row on the server, and each would run
-phone_number's statement-level triggers again (migration 0009). Queued inserts stay
-executemany: their rows carry JSON text, which psycopg escapes character by character
-into an array literal (events and outbox rows took twice as long that way).
+Queued new numbers and status changes (storage/writes.py) take the same form, one
+INSERT or one UPDATE ... FROM unnest(...): an executemany is one statement per row on
+the server, and each would run phone_number's statement-level triggers again (migration
+0009). Queued events and outbox rows stay executemany: they carry JSON text, which
+psycopg escapes character by character into an array literal (twice as slow that way).
 """
 
 from __future__ import annotations
@@ -32,6 +32,18 @@ def insert_ids(conn: Connection, table: sa.Table, rows: Rows) -> list[int]:
     names = tuple(rows[0])
     statement, processors = _insert(table, names, conn.dialect, returning=True)
     return sorted(int(row[0]) for row in conn.execute(statement, _arrays(rows, names, processors)))
+
+
+def inserter(table: sa.Table) -> Bulk:
+    """A queued INSERT's rows (all with the same keys) in one statement, in their order
+    (for rows without JSON text: see above)."""
+
+    def insert(conn: Connection, rows: Rows) -> None:
+        names = tuple(rows[0])
+        statement, processors = _insert(table, names, conn.dialect, returning=False)
+        conn.execute(statement, _arrays(rows, names, processors))
+
+    return insert
 
 
 def updater(

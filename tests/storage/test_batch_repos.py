@@ -88,16 +88,23 @@ def test_status_changes_left_without_commit_are_dropped(uow_factory: SqlUnitOfWo
         assert state is not None and state.status is Status.NOT_SUBSCRIBED
 
 
-def test_a_batch_of_new_contacts_numbers_and_texts_is_three_statements(
+def test_a_batch_of_new_contacts_numbers_and_texts_is_one_write_per_table(
     uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine
 ) -> None:
-    """One multi-row INSERT per table, each new id matched to its own row, on SQLite too
-    (where SQLAlchemy's ordered RETURNING falls back to one INSERT per row)."""
+    """One multi-row statement per table, each new id matched to its own row, on SQLite
+    too (where SQLAlchemy's ordered RETURNING falls back to one INSERT per row). The
+    numbers and texts take their ids first and are written with the transaction's other
+    writes, so a new number's first status change is written in its INSERT: no UPDATE
+    after it (each would move the contact's counters)."""
     names = {f"+1415555{i:04d}": f"Name {i:02d}" for i in range(40)}
-    statements: list[str] = []
+    statements: list[tuple[str, str, bool]] = []
 
-    def count(_conn: object, _cursor: object, statement: str, *_: object) -> None:
-        statements.append(statement.split()[0] + " " + statement.split()[2])
+    def count(_c: object, _cur: object, statement: str, _p: object, _x: object, many: bool) -> None:
+        words = statement.split()
+        table = words[2] if words[0] in ("INSERT", "DELETE") else words[1]
+        if words[0] == "SELECT":
+            table = "ids"  # nextval (PostgreSQL) or max(id) (SQLite)
+        statements.append((words[0], table, many and migrated_engine.dialect.name == "postgresql"))
 
     with uow_factory() as uow:
         uow.numbers.get_many(list(names), lock=True)  # the lock, outside the count
@@ -112,16 +119,32 @@ def test_a_batch_of_new_contacts_numbers_and_texts_is_three_statements(
                 for e164, name in names.items()
             ]
             stored = uow.messages.add_inbound_many(texts, T0)
+            first = added[next(iter(names))]
+            change_status(uow, first, Status.OPTED_OUT, Source.SMS_KEYWORD, T0)
+            uow.commit()
         finally:
             event.remove(migrated_engine, "before_cursor_execute", count)
-        uow.commit()
-    assert statements == ["INSERT contact", "INSERT phone_number", "INSERT message"]
+    assert [(verb, table) for verb, table, _ in statements] == [
+        ("INSERT", "contact"),
+        ("SELECT", "ids"),
+        ("SELECT", "ids"),
+        ("INSERT", "consent_event"),
+        ("INSERT", "phone_number"),
+        ("UPDATE", "ledger_head"),
+        ("INSERT", "message"),
+    ]
+    assert not any(row_by_row for _, _, row_by_row in statements[:5] + statements[6:])
     with uow_factory(write=False) as uow:
         for (sms, contact_id), message in zip(texts, stored, strict=True):
             contact = uow.contacts.get(contact_id)
             assert contact is not None and contact.name == names[sms.from_]
-            assert uow.numbers.get(sms.from_) == added[sms.from_]
+            number = uow.numbers.get(sms.from_)
+            assert number is not None and number.id == added[sms.from_].id
             assert uow.messages.get(message.id) == message and message.body == sms.body
+        assert uow.numbers.get(first.e164).status is Status.OPTED_OUT  # type: ignore[union-attr]
+        assert uow.numbers.counts()[Status.NOT_SUBSCRIBED] == len(names) - 1
+        opted_out = uow.contacts.page(0, 50, Status.OPTED_OUT, None)
+        assert [c.id for c in opted_out] == [first.contact_id]
 
 
 def test_the_status_changes_of_a_transaction_reach_the_database_as_one_write(
@@ -179,3 +202,21 @@ def test_postgres_runs_no_row_trigger_on_phone_number(
         "phone_number_status_follows_ledger_update",
     ]
     assert not any(per_row for _, per_row in rows)
+
+
+def test_texts_stored_twice_before_the_queue_is_written_get_their_own_ids(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    contact_id, _ = contact_with_number(uow_factory)
+
+    def texts(*sids: str) -> list[tuple[InboundSms, int]]:
+        return [(InboundSms(sid, "+14155550100", "+15005550006", sid), contact_id) for sid in sids]
+
+    with uow_factory() as uow:
+        first = uow.messages.add_inbound_many(texts("SMa", "SMb"), T0)
+        second = uow.messages.add_inbound_many(texts("SMc"), T0)
+        uow.commit()
+    ids = [m.id for m in first + second]
+    assert len(set(ids)) == 3 and ids == sorted(ids)
+    with uow_factory(write=False) as uow:
+        assert [uow.messages.get(i).body for i in ids] == ["SMa", "SMb", "SMc"]  # type: ignore[union-attr]
