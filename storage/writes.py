@@ -39,7 +39,7 @@ class Deferred:
     """A write that can wait: `rank` orders the kinds when they are written, as the
     schema needs (a number's status only after the event that says it). `statement` is
     run once per row (an executemany); on PostgreSQL, `bulk` writes all the rows in one
-    statement instead (storage/repos/unnest.py), so its triggers run once."""
+    statement instead (storage/repos/rowset.py), so its triggers run once."""
 
     rank: int
     statement: Executable

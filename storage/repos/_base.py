@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
-from storage.repos import unnest
+from storage.repos import rowset
 from storage.writes import QueuedConnection
 
 
@@ -38,7 +38,7 @@ class Repo:
     def _insert_ids(self, table: sa.Table, rows: Sequence[Mapping[str, Any]]) -> list[int]:
         """Insert `rows` in one multi-row INSERT ... RETURNING; their new ids, in `rows`' order.
 
-        PostgreSQL: one text at any number of rows (storage/repos/unnest.py). SQLite has no
+        PostgreSQL: one text at any number of rows (storage/repos/rowset.py). SQLite has no
         ordered form, and SQLAlchemy's would fall back to one INSERT per row; but one
         statement inserts its VALUES rows in order, each with a rowid above every rowid
         before it, and writers are serialised (BEGIN IMMEDIATE): the ids, sorted, are in
@@ -46,7 +46,7 @@ class Repo:
         if not rows:
             return []
         if self._postgres:
-            return unnest.insert_ids(self._conn, table, rows)
+            return rowset.insert_ids(self._conn, table, rows)
         return sorted(int(row[0]) for row in self._conn.execute(_returning(table), list(rows)))
 
     def _new_ids(self, table: sa.Table, n: int) -> list[int]:

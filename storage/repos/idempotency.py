@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 
+from storage.repos import rowset
 from storage.repos._base import Repo
 from storage.tables import idempotency_t
 
@@ -32,10 +33,13 @@ class SqlIdempotency(Repo):
 
     def claim_many(self, keys: Sequence[str], at: datetime) -> set[str]:
         """`claim` for every key at once: one multi-row INSERT ... ON CONFLICT DO NOTHING
-        RETURNING key. Returns the keys this call inserted (a repeated key counts once)."""
+        RETURNING key (PostgreSQL: its rows as one parameter, storage/repos/rowset.py).
+        Returns the keys this call inserted (a repeated key counts once)."""
         unique = list(dict.fromkeys(keys))
         if not unique:
             return set()
         rows = [{"key": key, "created_at": at} for key in unique]
+        if self._postgres:
+            return set(rowset.insert_new(self._conn, idempotency_t, rows, "key"))
         result = self._conn.execute(_CLAIM[self._postgres], rows)
         return {row.key for row in result}

@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from consent.model import ConsentEvent, EventDraft, Source, Status, chain
+from storage.repos import rowset
 from storage.repos._base import Repo
 from storage.tables import event_t, head_t
 from storage.writes import EVENTS, HEAD, Deferred, QueuedConnection
@@ -45,7 +46,7 @@ def _event(row: Any) -> ConsentEvent:
 
 _HEAD = sa.select(head_t.c.seq, head_t.c.hash).where(head_t.c.id == 1)
 _HEAD_LOCKED = _HEAD.with_for_update()
-_INSERT = Deferred(EVENTS, sa.insert(event_t))
+_INSERT = Deferred(EVENTS, sa.insert(event_t), rowset.inserter(event_t))
 _MOVE_HEAD = Deferred(
     HEAD,
     sa.update(head_t)

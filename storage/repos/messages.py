@@ -10,14 +10,14 @@ import sqlalchemy as sa
 
 from consent.model import SendKind
 from consent.records import DELIVERY_RANK, Delivery, Direction, InboundSms, Message, OutboundDraft
-from storage.repos import unnest
+from storage.repos import rowset
 from storage.repos._base import Repo
 from storage.tables import message_t
 from storage.writes import TEXTS, Deferred
 
 _SELECT = sa.select(message_t)
 _INSERT = sa.insert(message_t)
-_ADD_INBOUND = Deferred(TEXTS, _INSERT, unnest.inserter(message_t))
+_ADD_INBOUND = Deferred(TEXTS, _INSERT, rowset.inserter(message_t))
 # The rank of the stored status, computed in SQL so the comparison and the
 # update are one statement: no read-then-write race with a concurrent callback.
 _STORED_RANK = sa.case(DELIVERY_RANK, value=message_t.c.status, else_=0)

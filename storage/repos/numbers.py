@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from consent.model import NumberState, Source, Status
 from consent.ports import Clock
-from storage.repos import unnest
+from storage.repos import rowset
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t, tally_t
@@ -35,7 +35,7 @@ _COUNTS = (
     .where(tally_t.c.name.in_([str(s) for s in Status]))
     .group_by(tally_t.c.name)
 )
-_ADD = Deferred(NUMBERS, _INSERT, unnest.inserter(phone_t))
+_ADD = Deferred(NUMBERS, _INSERT, rowset.inserter(phone_t))
 _SET_STATUS = Deferred(
     STATUSES,
     sa.update(phone_t)
@@ -46,7 +46,7 @@ _SET_STATUS = Deferred(
         status_changed_at=sa.bindparam("at"),
         awaiting_start=sa.bindparam("awaiting"),
     ),
-    unnest.updater(
+    rowset.updater(
         phone_t,
         ("number_id", "id"),
         {

@@ -16,14 +16,14 @@ import sqlalchemy as sa
 
 from consent.model import EventDraft, Status
 from consent.records import NewOptOut
-from storage.repos import unnest
+from storage.repos import rowset
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t
 from storage.writes import QueuedConnection
 
 _NUMBERS = sa.insert(phone_t)
-_NUMBERS_AT_ONCE = unnest.inserter(phone_t)  # PostgreSQL: the triggers run once (0009)
+_NUMBERS_AT_ONCE = rowset.inserter(phone_t)  # PostgreSQL: the triggers run once (0009)
 
 
 class SqlOptOutImport(Repo):

@@ -10,19 +10,19 @@ import sqlalchemy as sa
 
 from consent.ports import Clock
 from consent.records import OutboxItem, OutboxKind
-from storage.repos import unnest
+from storage.repos import rowset
 from storage.repos._base import Repo
 from storage.tables import outbox_t
 from storage.writes import OUTBOX, SETTLED, Deferred, QueuedConnection
 
 PENDING, INFLIGHT, DONE, FAILED = "pending", "inflight", "done", "failed"
-_INSERT = Deferred(OUTBOX, sa.insert(outbox_t))
+_INSERT = Deferred(OUTBOX, sa.insert(outbox_t), rowset.inserter(outbox_t))
 _DONE = Deferred(
     SETTLED,
     sa.update(outbox_t)
     .where(outbox_t.c.id == sa.bindparam("item_id"))
     .values(status=DONE, leased_until=None),
-    unnest.updater(outbox_t, ("item_id", "id"), {}, f"status = '{DONE}', leased_until = NULL"),
+    rowset.updater(outbox_t, ("item_id", "id"), {}, f"status = '{DONE}', leased_until = NULL"),
 )
 
 

@@ -7,6 +7,8 @@ import threading
 from collections.abc import Sequence
 
 import pytest
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 
 from consent.model import Status
 from consent.records import InboundSms
@@ -140,3 +142,41 @@ def test_a_batch_that_fails_is_retried_text_by_text(
     ok, bad = handle_inbound_many(desk, [_stop("c", "+14155550102"), _stop("d", "+14155550199")])
     assert not isinstance(ok, Exception) and isinstance(bad, RuntimeError)
     assert queries.verify_ledger(desk).count == 1
+
+
+def test_a_group_of_stops_from_new_numbers_writes_each_table_once(
+    desk: Desk, migrated_engine: Engine
+) -> None:
+    """Every table the group writes takes one statement for all its rows (on SQLite the
+    queued ones are one executemany; on PostgreSQL none runs row by row, where each
+    statement would run phone_number's triggers again), and each new number is written
+    once, with the status its STOP gave it."""
+    postgres = migrated_engine.dialect.name == "postgresql"
+    writes: list[tuple[str, bool]] = []
+
+    def seen(_c: object, _cur: object, statement: str, _p: object, _x: object, many: bool) -> None:
+        words = statement.split()
+        if words[0] in ("INSERT", "UPDATE"):
+            writes.append((words[2] if words[0] == "INSERT" else words[1], many and postgres))
+
+    batch = [_stop(str(i), f"+1415555{i:04d}") for i in range(16)]
+    event.listen(migrated_engine, "before_cursor_execute", seen)
+    try:
+        results = handle_inbound_many(desk, batch)
+    finally:
+        event.remove(migrated_engine, "before_cursor_execute", seen)
+    assert not any(isinstance(r, Exception) for r in results)
+    assert sorted(writes) == sorted(
+        (table, False)
+        for table in (
+            "idempotency_key",
+            "contact",
+            "consent_event",
+            "phone_number",
+            "ledger_head",
+            "message",
+            "outbox",
+        )
+    )
+    assert queries.counts(desk).by_status[Status.OPTED_OUT] == 16
+    assert queries.verify_ledger(desk).count == 16

@@ -9,7 +9,7 @@ database. Here each is a statement-level trigger over the statement's transition
 tables: one set-based check, one UPDATE of the contacts whose counts moved, one delta
 row per status (or for contacts) that moved. The rules are the same; a refused status
 still aborts the statement that wrote it. The writes that queue status changes send
-them as one UPDATE (storage/repos/unnest.py), so a group runs each trigger once.
+them as one UPDATE (storage/repos/rowset.py), so a group runs each trigger once.
 
 A trigger with transition tables has one event, so each is split by event, with the
 names SQLite's triggers have where they do the same: `phone_number_status_follows_ledger_insert`
