@@ -44,18 +44,13 @@ class Outcome:
 
 def places_for(desk: Desk, contact_ids: set[int]) -> dict[int, Place]:
     """Where each contact's notes go (project channel or the notify channel), in one read."""
-    places: dict[int, Place] = {}
+    default = desk.config.notify_channel or ""
     with desk.uow(write=False) as uow:
-        for contact_id in sorted(contact_ids):
-            contact = uow.contacts.get(contact_id)
-            project = (
-                uow.projects.get(contact.project_id) if contact and contact.project_id else None
-            )
-            channel = (project.channel_id if project else None) or desk.config.notify_channel
-            channel = channel or ""
-            thread = uow.threads.get(channel, contact_id) if channel else None
-            places[contact_id] = Place(channel, thread, contact.name if contact else "")
-    return places
+        found = uow.threads.places(sorted(contact_ids), default)
+    # A contact not found (none is ever deleted) has no project and no thread.
+    return {
+        contact_id: Place(*found.get(contact_id, (default, None, ""))) for contact_id in contact_ids
+    }
 
 
 async def post_notes(

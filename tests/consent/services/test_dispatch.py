@@ -325,3 +325,44 @@ class FlakyNotifier(RecordingNotifier):
         if self.asked in self.fail_on:
             raise NotifyError("slack hiccup")
         return await super().post(channel, thread_ts, note, note_id=note_id, attempt=attempt)
+
+
+def test_a_pass_reads_where_its_notes_go_in_one_statement(
+    desk: Desk, migrated_engine: Engine
+) -> None:
+    """A project's channel, else the notify channel (a project without one, or with an
+    empty one, too); the contact's thread in that channel only, if started. One read for
+    the pass, not three per contact (on PostgreSQL 64 contacts took 13 ms that way)."""
+    from consent.services.dispatch_notes import Place, places_for
+
+    with desk.uow() as uow:
+        own = uow.projects.add("Weddings", "C0WED").id
+        none = uow.projects.add("Portraits", None).id
+        empty = uow.projects.add("Events", "").id
+        ann = uow.contacts.add("Ann", None, own).id
+        bo = uow.contacts.add("Bo", None, none).id
+        cy = uow.contacts.add("Cy", None, None).id
+        di = uow.contacts.add("Di", None, empty).id
+        uow.threads.put("C0WED", ann, "1.1")
+        uow.threads.put("C0NOTIFY", ann, "1.2")  # an older thread, before the project
+        uow.threads.put("C0NOTIFY", bo, "2.1")
+        uow.commit()
+    selects: list[str] = []
+
+    def seen(_c: object, _cur: object, statement: str, *_: object) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(migrated_engine, "before_cursor_execute", seen)
+    try:
+        places = places_for(desk, {ann, bo, cy, di, 999_999})
+    finally:
+        event.remove(migrated_engine, "before_cursor_execute", seen)
+    assert places == {
+        ann: Place("C0WED", "1.1", "Ann"),
+        bo: Place("C0NOTIFY", "2.1", "Bo"),
+        cy: Place("C0NOTIFY", None, "Cy"),
+        di: Place("C0NOTIFY", None, "Di"),
+        999_999: Place("C0NOTIFY", None, ""),
+    }
+    assert len(selects) == 1
