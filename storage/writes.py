@@ -1,11 +1,14 @@
 """Every statement of a unit of work, and the writes that can wait for the next one.
 
-The hot writes of a transaction (consent events, number statuses, the ledger head, outbox
-rows) are queued and written together, one executemany per kind, so a group commit of
-64 STOPs costs a handful of statements instead of hundreds. They are written before the
-next statement of any kind runs, and at commit: every statement goes through
-`QueuedConnection.connection()`, so a read sees every earlier write by construction; no repository
-has to remember to flush (SQLAlchemy's Session calls this autoflush).
+The hot writes of a transaction (consent events, new numbers and inbound texts, number
+statuses, the ledger head, outbox rows) are queued and written together, one statement
+per kind (an executemany; on PostgreSQL, rows as one JSON parameter), so a group commit
+of 64 STOPs costs a handful of statements instead of hundreds. They are written before
+the next statement of any kind runs, and at commit: every statement goes through
+`QueuedConnection.connection()`, so a read sees every earlier write by construction; no
+repository has to remember to flush (SQLAlchemy's Session calls this autoflush). Rows
+inserted this way take their ids first (`new_ids`), and a change to a row still queued
+is made in it: a new number whose first text is STOP is inserted once, opted out.
 """
 
 from __future__ import annotations

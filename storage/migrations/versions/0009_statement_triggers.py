@@ -40,12 +40,19 @@ down_revision: str | None = "0008_contact_filters"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COUNTS = (
-    ("opted in", "numbers_opted_in"),
-    ("opted out", "numbers_opted_out"),
-    ("not subscribed", "numbers_not_subscribed"),
-)
-REFUSAL = "a number''s status changes only with its consent event"
+def _sibling(name: str) -> ModuleType:
+    """An earlier migration of this directory, loaded for its SQL."""
+    path = Path(__file__).with_name(f"{name}.py")
+    spec = importlib.util.spec_from_file_location(f"optdesk_migration_{name}", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+# The same counters and the same refusal as the migrations whose triggers this replaces.
+COUNTS: tuple[tuple[str, str], ...] = _sibling("0008_contact_filters").COUNTS
+REFUSAL: str = _sibling("0003_status_follows_ledger").REFUSAL
 NEW, OLD = "NEW TABLE AS new_rows", "OLD TABLE AS old_rows"
 
 # A row of `new_rows` whose status or source is not what its number's newest event
@@ -210,12 +217,3 @@ def downgrade() -> None:
         if statement.startswith(replaced):
             op.execute(statement)
 
-
-def _sibling(name: str) -> ModuleType:
-    """An earlier migration of this directory, loaded for its SQL."""
-    path = Path(__file__).with_name(f"{name}.py")
-    spec = importlib.util.spec_from_file_location(f"optdesk_migration_{name}", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
