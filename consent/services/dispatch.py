@@ -28,7 +28,7 @@ from consent.services.context import Desk, notify
 from consent.services.delivery import carrier_opt_out, delivery_note
 from consent.services.dispatch_notes import places_for, post_notes, settle_notes, stored_notes
 from consent.services.gate import hold_text, prior_of
-from consent.services.retries import MAX_ATTEMPTS, backoff
+from consent.services.retries import HANDED_BACK, MAX_ATTEMPTS, backoff
 
 log = logging.getLogger("optdesk.dispatch")
 LEASE = timedelta(minutes=2)
@@ -79,7 +79,7 @@ class Dispatcher:
         now = self.desk.clock.now()
         with self.desk.uow() as uow:
             for item in items:
-                uow.outbox.retry(item.id, now, "handed back unsent: the pass ran long")
+                uow.outbox.retry(item.id, now, HANDED_BACK)
             uow.commit()
 
     async def run_forever(self, idle: float = 0.5, stop: asyncio.Event | None = None) -> None:

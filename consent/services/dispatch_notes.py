@@ -22,7 +22,7 @@ from consent.notes import Note, note_from_payload
 from consent.records import OutboxItem
 from consent.senders import Notifier, NotifyError
 from consent.services.context import Desk
-from consent.services.retries import MAX_ATTEMPTS, backoff
+from consent.services.retries import HANDED_BACK, MAX_ATTEMPTS, backoff
 
 
 @dataclass(frozen=True)
@@ -92,7 +92,7 @@ def settle_notes(desk: Desk, outcomes: list[Outcome]) -> None:
         for outcome in outcomes:
             item = outcome.item
             if outcome.later:
-                uow.outbox.retry(item.id, now, "handed back unsent: the pass ran long")
+                uow.outbox.retry(item.id, now, HANDED_BACK)
             elif outcome.error is None:
                 if outcome.started is not None:
                     uow.threads.put(*outcome.started)

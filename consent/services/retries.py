@@ -6,6 +6,8 @@ from datetime import timedelta
 
 MAX_ATTEMPTS = 30
 MAX_BACKOFF = timedelta(minutes=15)
+# Why a leased row went back unsent, due at once: its pass ran out of lease time.
+HANDED_BACK = "handed back unsent: the pass ran long"
 
 
 def backoff(attempts: int) -> timedelta:

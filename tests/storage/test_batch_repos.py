@@ -9,6 +9,8 @@ from sqlalchemy.engine import Engine
 
 from consent.model import Source, Status
 from consent.records import InboundSms
+from storage.engine import make_engine
+from storage.migrate import upgrade
 from storage.uow import SqlUnitOfWorkFactory
 from tests.storage.factories import T0, change_status, contact_with_number
 
@@ -180,20 +182,22 @@ def test_the_status_changes_of_a_transaction_reach_the_database_as_one_write(
         assert uow.contacts.page(0, 20, Status.NOT_SUBSCRIBED, None) == []
 
 
-def test_postgres_runs_no_row_trigger_on_phone_number(
-    uow_factory: SqlUnitOfWorkFactory, migrated_engine: Engine
-) -> None:
-    """Each of phone_number's own triggers runs once per statement (PostgreSQL; SQLite
-    has only row triggers)."""
-    if migrated_engine.dialect.name != "postgresql":
-        pytest.skip("SQLite has only row triggers")
-    with migrated_engine.connect() as conn:
-        rows = conn.execute(
-            sa.text(
-                "SELECT tgname, (tgtype & 1) = 1 AS per_row FROM pg_trigger "
-                "WHERE tgrelid = 'phone_number'::regclass AND NOT tgisinternal ORDER BY tgname"
-            )
-        ).all()
+@pytest.mark.postgres
+def test_postgres_runs_no_row_trigger_on_phone_number(postgres_url: str) -> None:
+    """Each of phone_number's own triggers runs once per statement (SQLite has only row
+    triggers)."""
+    engine = make_engine(postgres_url)
+    try:
+        upgrade(engine)
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT tgname, (tgtype & 1) = 1 AS per_row FROM pg_trigger WHERE "
+                    "tgrelid = 'phone_number'::regclass AND NOT tgisinternal ORDER BY tgname"
+                )
+            ).all()
+    finally:
+        engine.dispose()
     assert [name for name, _ in rows] == [
         "phone_number_counts_delete",
         "phone_number_counts_insert",
