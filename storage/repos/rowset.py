@@ -80,7 +80,7 @@ def _rows_json(table: sa.Table, rows: Rows, targets: Mapping[str, str], dialect:
         {column: row[n] if process is None else process(row[n]) for n, column, process in pairs}
         for row in rows
     ]
-    return json.dumps(objects, default=_iso, separators=(",", ":"))
+    return json.dumps(objects, default=_iso, separators=(",", ":"), ensure_ascii=False)
 
 
 def _iso(value: Any) -> str:

@@ -224,3 +224,30 @@ def test_texts_stored_twice_before_the_queue_is_written_get_their_own_ids(
     assert len(set(ids)) == 3 and ids == sorted(ids)
     with uow_factory(write=False) as uow:
         assert [uow.messages.get(i).body for i in ids] == ["SMa", "SMb", "SMc"]  # type: ignore[union-attr]
+
+
+def test_texts_of_any_characters_are_stored_exactly_as_they_came(
+    uow_factory: SqlUnitOfWorkFactory,
+) -> None:
+    """Queued writes go to PostgreSQL as one JSON document: quotes, backslashes, line
+    breaks, accents, emoji and JSON-looking text come back byte for byte."""
+    contact_id, _ = contact_with_number(uow_factory)
+    bodies = [
+        'He said "STOP" \\ then {"effect": "x"}',
+        "línea 1\nlínea 2\ttab",
+        "stop 🛑👍🏽 ¡Sí!",
+        "\\u0041 is not A",
+        "' OR 1=1; --",
+    ]
+    media = (('https://api.twilio.com/m/1?a="b"', "image/jpeg"),)
+    texts = [
+        (InboundSms(f"SM{i:032d}", "+14155550100", "+15005550006", body, media), contact_id)
+        for i, body in enumerate(bodies)
+    ]
+    with uow_factory() as uow:
+        stored = uow.messages.add_inbound_many(texts, T0)
+        uow.commit()
+    with uow_factory(write=False) as uow:
+        again = [uow.messages.get(message.id) for message in stored]
+    assert [m.body for m in again if m is not None] == bodies
+    assert again == stored and stored[0].media == (media[0][0],)
