@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from consent import messages
-from consent.model import NumberState, SendKind, Status, blocks_until_start
+from consent.model import NumberState, SendKind, Source, Status, blocks_until_start
 from consent.records import Delivery, Message
 from consent.state_rules import (
     Local,
@@ -166,9 +166,13 @@ def may_send(
         # number's last change: a later event must not revive a confirmation already late.
         # It answers only the opt-out it was queued with: one queued before the number's
         # last change answered an opt-out a START has ended (the new one has its own).
+        # That opt-out is the owner's own, by text: a number whose last change was staff's,
+        # the carrier's or an import has nothing of the owner's left to confirm (times
+        # alone can't tell them apart when both fall in the same instant).
         if (
             state is not None
             and state.status is Status.OPTED_OUT
+            and state.source is Source.SMS_KEYWORD
             and state.changed_at is not None
             and now - state.changed_at <= OPT_OUT_CONFIRMATION_WINDOW
             and (queued_at is None or state.changed_at <= queued_at)

@@ -171,3 +171,15 @@ def test_a_text_twilio_answered_queued_counts_as_handed_over() -> None:
     # "queued" is also Twilio's first status: a text with its SID has left, whatever its id
     handed = _msg(2, "queued", sid="SM" + "2" * 32)
     assert earlier_texts(1, [_msg(1, "queued"), handed]) == 1
+
+
+@pytest.mark.parametrize("source", [Source.STAFF, Source.CARRIER, Source.IMPORT])
+def test_an_opt_out_confirmation_answers_only_an_opt_out_the_owner_texted(source: Source) -> None:
+    """Queued for a revocation by text; if the number's last change is staff's, the
+    carrier's or an import's (even in the same instant), it is not sent."""
+    state = _state(Status.OPTED_OUT, source=source, changed_at=NOON_NY)
+    decision = may_send(state, SendKind.OPT_OUT_CONFIRMATION, NOON_NY, NY, queued_at=NOON_NY)
+    assert isinstance(decision, Refused)
+    texted = _state(Status.OPTED_OUT, source=Source.SMS_KEYWORD, changed_at=NOON_NY)
+    kind = SendKind.OPT_OUT_CONFIRMATION
+    assert may_send(texted, kind, NOON_NY, NY, queued_at=NOON_NY) == Allowed()

@@ -60,3 +60,28 @@ def test_start_then_a_new_revocation_get_one_confirmation_in_the_consent_machine
             state.no_text_reached_a_number_that_had_not_opted_in()
     finally:
         state.teardown()
+
+
+def test_a_confirmation_queued_before_yes_and_a_staff_opt_out_is_never_sent() -> None:
+    """The drill's find (2026-11-29), run in order with its invariants: a revocation in
+    words queues a confirmation; YES ends that opt-out; staff then opt the number out in
+    the same instant. The old confirmation must not go: the owner texted no opt-out
+    since."""
+    bo = "+12125550101"
+    state = ConsentMachine()
+    try:
+        steps = [
+            lambda: state.start(keywords_by="twilio"),
+            lambda: state.client_changes_number(name="Bo Chen", phone=bo),
+            lambda: state.client_texts(body="please stop texting me", flagged=False, phone=bo),
+            lambda: state.client_texts(body="YES", flagged=False, phone=bo),
+            lambda: state.staff_opts_out(name="Bo Chen"),
+            lambda: state.dispatcher_runs(passes=1),
+        ]
+        for step in steps:
+            step()
+            state.every_status_equals_the_replay_of_its_events()
+            state.ledger_verify_passes()
+            state.no_text_reached_a_number_that_had_not_opted_in()
+    finally:
+        state.teardown()
