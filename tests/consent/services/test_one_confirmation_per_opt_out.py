@@ -5,6 +5,7 @@ that a START has since ended is never sent, not even for the next opt-out, which
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 
 from consent.records import InboundSms
 from consent.services import inbound
@@ -38,50 +39,44 @@ def test_a_confirmation_of_an_opt_out_ended_by_start_is_not_sent_for_the_next_op
     assert [to for to, _body, _id in gateway.sent] == [CY]  # the old one is not a second
 
 
-def test_start_then_a_new_revocation_get_one_confirmation_in_the_consent_machine() -> None:
-    """The machine's failing sequence, shortened by hand, run in order with its invariants."""
+def _in_order(*steps: Callable[[ConsentMachine], object]) -> None:
+    """Run a machine sequence in order, checking the machine's invariants after each step."""
     state = ConsentMachine()
     try:
-        steps = [
-            lambda: state.start(keywords_by="twilio"),
-            lambda: state.client_texts(body="stop.", flagged=False, phone=CY),
-            lambda: state.dispatcher_dies_mid_pass(),
-            lambda: state.time_passes(minutes=1),
-            lambda: state.client_texts(body="START", flagged=False, phone=CY),
-            lambda: state.client_texts(body="ARRET", flagged=False, phone=CY),
-            lambda: state.dispatcher_runs(passes=1),
-            lambda: state.time_passes(minutes=4),
-            lambda: state.dispatcher_runs(passes=1),
-        ]
         for step in steps:
-            step()
+            step(state)
             state.every_status_equals_the_replay_of_its_events()
             state.ledger_verify_passes()
             state.no_text_reached_a_number_that_had_not_opted_in()
     finally:
         state.teardown()
+
+
+def test_start_then_a_new_revocation_get_one_confirmation_in_the_consent_machine() -> None:
+    """The machine's failing sequence, shortened by hand, run in order with its invariants."""
+    _in_order(
+        lambda m: m.start(keywords_by="twilio"),
+        lambda m: m.client_texts(body="stop.", flagged=False, phone=CY),
+        lambda m: m.dispatcher_dies_mid_pass(),
+        lambda m: m.time_passes(minutes=1),
+        lambda m: m.client_texts(body="START", flagged=False, phone=CY),
+        lambda m: m.client_texts(body="ARRET", flagged=False, phone=CY),
+        lambda m: m.dispatcher_runs(passes=1),
+        lambda m: m.time_passes(minutes=4),
+        lambda m: m.dispatcher_runs(passes=1),
+    )
 
 
 def test_a_confirmation_queued_before_yes_and_a_staff_opt_out_is_never_sent() -> None:
-    """The drill's find (2026-11-29), run in order with its invariants: a revocation in
-    words queues a confirmation; YES ends that opt-out; staff then opt the number out in
-    the same instant. The old confirmation must not go: the owner texted no opt-out
-    since."""
+    """The drill's find (2026-11-29): a revocation in words queues a confirmation; YES
+    ends that opt-out; staff then opt the number out in the same instant. The old
+    confirmation must not go: the owner texted no opt-out since."""
     bo = "+12125550101"
-    state = ConsentMachine()
-    try:
-        steps = [
-            lambda: state.start(keywords_by="twilio"),
-            lambda: state.client_changes_number(name="Bo Chen", phone=bo),
-            lambda: state.client_texts(body="please stop texting me", flagged=False, phone=bo),
-            lambda: state.client_texts(body="YES", flagged=False, phone=bo),
-            lambda: state.staff_opts_out(name="Bo Chen"),
-            lambda: state.dispatcher_runs(passes=1),
-        ]
-        for step in steps:
-            step()
-            state.every_status_equals_the_replay_of_its_events()
-            state.ledger_verify_passes()
-            state.no_text_reached_a_number_that_had_not_opted_in()
-    finally:
-        state.teardown()
+    _in_order(
+        lambda m: m.start(keywords_by="twilio"),
+        lambda m: m.client_changes_number(name="Bo Chen", phone=bo),
+        lambda m: m.client_texts(body="please stop texting me", flagged=False, phone=bo),
+        lambda m: m.client_texts(body="YES", flagged=False, phone=bo),
+        lambda m: m.staff_opts_out(name="Bo Chen"),
+        lambda m: m.dispatcher_runs(passes=1),
+    )
