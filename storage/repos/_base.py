@@ -49,9 +49,6 @@ class Repo:
             return rowset.insert_ids(self._conn, table, rows)
         return sorted(int(row[0]) for row in self._conn.execute(_returning(table), list(rows)))
 
-    def _new_ids(self, table: sa.Table, n: int) -> list[int]:
-        return self._db.new_ids(table, n)
-
     def _insert_id(self, stmt: sa.Insert, params: dict[str, Any] | None = None) -> int:
         """Run `stmt` (with `params`) and return the new row's integer primary key.
 

@@ -72,7 +72,7 @@ class SqlMessageRepo(Repo):
         if not items:
             return []
         rows = [_inbound_values(sms, contact_id, at) for sms, contact_id in items]
-        ids = self._new_ids(message_t, len(rows))
+        ids = self._db.new_ids(message_t, len(rows))
         messages = []
         for new_id, values in zip(ids, rows, strict=True):
             self._db.defer(_ADD_INBOUND, {"id": new_id, **values})

@@ -128,7 +128,7 @@ class SqlNumberRepo(Repo):
                 }
             )
         contact_ids = self._insert_ids(contact_t, contacts)
-        number_ids = self._new_ids(phone_t, len(e164s))
+        number_ids = self._db.new_ids(phone_t, len(e164s))
         for e164, contact_id, number_id in zip(e164s, contact_ids, number_ids, strict=True):
             row = {
                 "id": number_id,

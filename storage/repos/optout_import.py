@@ -20,10 +20,10 @@ from storage.repos import rowset
 from storage.repos._base import Repo, name_key
 from storage.repos.ledger import SqlLedger
 from storage.tables import contact_t, phone_t
-from storage.writes import QueuedConnection
+from storage.writes import NUMBERS, Deferred, QueuedConnection
 
-_NUMBERS = sa.insert(phone_t)
-_NUMBERS_AT_ONCE = rowset.inserter(phone_t)  # PostgreSQL: the triggers run once (0009)
+# Queued after the events (the status check needs them), in one statement on PostgreSQL.
+_NUMBERS = Deferred(NUMBERS, sa.insert(phone_t), rowset.inserter(phone_t))
 
 
 class SqlOptOutImport(Repo):
@@ -51,8 +51,8 @@ class SqlOptOutImport(Repo):
                 row.e164, contact_id, Status.OPTED_OUT, row.source, row.actor, row.evidence
             )
             self._ledger.append(draft, at)
-        numbers = [
-            {
+        for row, contact_id in zip(rows, ids, strict=True):
+            number = {
                 "e164": row.e164,
                 "contact_id": contact_id,
                 "status": str(Status.OPTED_OUT),
@@ -60,9 +60,4 @@ class SqlOptOutImport(Repo):
                 "status_changed_at": at,
                 "awaiting_start": False,
             }
-            for row, contact_id in zip(rows, ids, strict=True)
-        ]
-        if self._postgres:
-            _NUMBERS_AT_ONCE(self._conn, numbers)
-        else:
-            self._conn.execute(_NUMBERS, numbers)
+            self._db.defer(_NUMBERS, number)

@@ -100,7 +100,7 @@ class SqlOutbox(Repo):
 
     def done(self, item_id: int) -> None:
         """Settled: queued with the transaction's other writes (a pass of notes settles
-        its rows in one executemany)."""
+        its rows in one statement)."""
         self._db.defer(_DONE, {"item_id": item_id}, key=item_id)
 
     def retry(self, item_id: int, due_at: datetime, error: str) -> None:

@@ -32,7 +32,7 @@ def insert_ids(conn: Connection, table: sa.Table, rows: Rows) -> list[int]:
     names = tuple(rows[0])
     (key,) = table.primary_key.columns
     statement = _insert(table, names, conn.dialect, returning=key.name)
-    param = _rows_json(table, rows, {name: name for name in names}, conn.dialect)
+    param = _rows_json(table, rows, None, conn.dialect)
     return sorted(int(row[0]) for row in conn.execute(statement, {"rows": param}))
 
 
@@ -41,7 +41,7 @@ def insert_new(conn: Connection, table: sa.Table, rows: Rows, key: str) -> list[
     keys this statement inserted."""
     names = tuple(rows[0])
     statement = _insert(table, names, conn.dialect, returning=key, unless_taken=key)
-    param = _rows_json(table, rows, {name: name for name in names}, conn.dialect)
+    param = _rows_json(table, rows, None, conn.dialect)
     return [row[0] for row in conn.execute(statement, {"rows": param})]
 
 
@@ -51,7 +51,7 @@ def inserter(table: sa.Table) -> Bulk:
     def insert(conn: Connection, rows: Rows) -> None:
         names = tuple(rows[0])
         statement = _insert(table, names, conn.dialect)
-        param = _rows_json(table, rows, {name: name for name in names}, conn.dialect)
+        param = _rows_json(table, rows, None, conn.dialect)
         conn.execute(statement, {"rows": param})
 
     return insert
@@ -72,9 +72,14 @@ def updater(
     return update
 
 
-def _rows_json(table: sa.Table, rows: Rows, targets: Mapping[str, str], dialect: Dialect) -> str:
-    """The rows as a JSON array of objects keyed by column, each value as SQLAlchemy
-    would bind it (the column type's processor), times in ISO 8601."""
+def _rows_json(
+    table: sa.Table, rows: Rows, targets: Mapping[str, str] | None, dialect: Dialect
+) -> str:
+    """The rows as a JSON array of objects keyed by column (`targets` maps each row key
+    to its column; None: the keys are the columns), each value as SQLAlchemy would bind
+    it (the column type's processor), times in ISO 8601."""
+    if targets is None:
+        targets = {name: name for name in rows[0]}
     pairs = [(n, column, _processor(table, column, dialect)) for n, column in targets.items()]
     objects = [
         {column: row[n] if process is None else process(row[n]) for n, column, process in pairs}
